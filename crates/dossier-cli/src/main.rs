@@ -1,1 +1,140 @@
-fn main(){}
+//! `dossier`: the command line of the pre-check. `extract` reads one document, `validate`
+//! checks dossier folders in-process (no broker), `bench` times the pipeline against its
+//! anchors. Output formats and exit codes follow contract §1.
+
+mod bench;
+mod render;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use dossier_core::{ReadOptions, folder, read_document};
+use dossier_rules::Rulebook;
+
+#[derive(Parser)]
+#[command(name = "dossier", version, about = "Pré-contrôle des dossiers de financement de formation (OPCO)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Json,
+    Text,
+    Html,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Classify one document and extract its fields (contract §4).
+    Extract {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Check one or more dossier folders and print their verdicts (contract §3).
+    Validate {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// A rulebook TOML file instead of the built-in OPCO 2i one.
+        #[arg(long, env = "DOSSIER_RULEBOOK")]
+        rulebook: Option<PathBuf>,
+    },
+    /// Benchmarks: reading against `pdftotext -layout`, validation per dossier.
+    Bench {
+        #[command(subcommand)]
+        what: bench::BenchCommand,
+    },
+}
+
+fn default_format() -> Format {
+    if std::io::stdout().is_terminal() { Format::Text } else { Format::Json }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DOSSIER_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("dossier: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_rulebook(path: Option<&PathBuf>) -> anyhow::Result<Rulebook> {
+    match path {
+        None => Ok(Rulebook::built_in()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the rulebook", path.display()))?;
+            Rulebook::from_toml(&text).with_context(|| format!("{}", path.display()))
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Extract { file, format } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("{}: cannot be read", file.display()))?;
+            let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let report = read_document(&name, &name, None, &bytes, &ReadOptions::default());
+            let out = match format.unwrap_or_else(default_format) {
+                Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+                Format::Text => render::document_text(&report),
+                Format::Html => render::document_html(&report),
+            };
+            std::io::stdout().write_all(out.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { dirs, format, rulebook } => {
+            let rulebook = load_rulebook(rulebook.as_ref())?;
+            let format = format.unwrap_or_else(default_format);
+            let options = ReadOptions::default();
+            let progress = (dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+                let bar = indicatif::ProgressBar::new(dirs.len() as u64);
+                bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} dossiers ({eta})").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+                bar
+            });
+            let mut failed = false;
+            let mut stdout = std::io::stdout().lock();
+            for dir in &dirs {
+                match folder::validate(dir, &rulebook, &options) {
+                    Ok(verdict) => {
+                        let out = match format {
+                            Format::Json if dirs.len() > 1 => serde_json::to_string(&verdict)? + "\n",
+                            Format::Json => serde_json::to_string_pretty(&verdict)? + "\n",
+                            Format::Text => render::verdict_text(&verdict),
+                            Format::Html => render::verdict_html(&verdict),
+                        };
+                        stdout.write_all(out.as_bytes())?;
+                    }
+                    Err(err) => {
+                        failed = true;
+                        if let Some(bar) = &progress {
+                            bar.suspend(|| eprintln!("dossier: {err}"));
+                        } else {
+                            eprintln!("dossier: {err}");
+                        }
+                    }
+                }
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+            }
+            if let Some(bar) = progress {
+                bar.finish_and_clear();
+            }
+            Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+        Command::Bench { what } => bench::run(what),
+    }
+}

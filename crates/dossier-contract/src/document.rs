@@ -167,6 +167,8 @@ fields! {
     provider_siren: String,
     provider_nda: String,
     provider_vat_number: String,
+    /// A 14-digit number printed as a SIRET that fails its check digit.
+    invalid_siret: String,
     client_name: String,
     client_siret: String,
     quote_number: String,

@@ -1,1 +1,38 @@
-//! placeholder
+//! The pipeline, shared by the CLI and the fleet so that a dossier gets the same verdict
+//! from both: read (text layer | OCR) → classify → extract, then check → verdict.
+//!
+//! [`read_document`] turns one upload's bytes into the contract's document object; it never
+//! fails and never panics: a corrupt, encrypted, empty or unsupported file, a limit hit or a
+//! bug caught at the document boundary all become kind `unreadable` with a reason.
+//! [`folder`] loads a dossier folder from disk (the only file I/O here, confined to the
+//! folder), and [`check`] runs the rulebook over the documents read.
+
+pub mod folder;
+mod read;
+
+pub use read::{ReadOptions, detect_content_type, read_document, sha256_hex};
+
+use dossier_contract::{DocumentReport, DossierRequest, Verdict};
+use dossier_rules::Rulebook;
+
+/// Checks a dossier whose documents have been read, and returns its verdict with its
+/// deterministic `verdict_id`: the same submission gets the same id wherever it is checked.
+pub fn verdict(request: &DossierRequest, documents: Vec<DocumentReport>, rulebook: &Rulebook) -> Verdict {
+    let id = verdict_id(request, &documents, rulebook);
+    let mut verdict = dossier_rules::check_dossier(request, documents, rulebook);
+    verdict.verdict_id = Some(id);
+    verdict
+}
+
+/// A hash of the dossier as submitted, the bytes of its documents and the rulebook.
+pub fn verdict_id(request: &DossierRequest, documents: &[DocumentReport], rulebook: &Rulebook) -> String {
+    let mut material = serde_json::to_vec(request).unwrap_or_default();
+    for document in documents {
+        material.extend_from_slice(document.document_id.as_bytes());
+        material.push(0);
+        material.extend_from_slice(document.sha256.as_deref().unwrap_or("").as_bytes());
+        material.push(0);
+    }
+    material.extend_from_slice(rulebook.id.as_bytes());
+    format!("v1-{}", &sha256_hex(&material)[..32])
+}

@@ -1,0 +1,186 @@
+//! Fields of a Qualiopi certificate: number, certifying body, holder, SIREN/SIRET, NDA,
+//! issue and expiry dates, and the categories of actions it covers.
+
+use std::sync::LazyLock;
+
+use dossier_contract::{Field, Fields};
+use regex::Regex;
+
+use crate::values;
+use crate::view::{DocView, Found, find_labeled, found_at, re};
+
+/// Certifying bodies and labelling instances named in public lists (domain rule QUAL-03),
+/// as (folded pattern, canonical name). Kept in sync with the rulebook's accredited list.
+const CERTIFIERS: &[(&str, &str)] = &[
+    (r"ab certification", "AB Certification"),
+    (r"activcert", "ACTIVCERT"),
+    (r"afnor", "AFNOR Certification"),
+    (r"alpha certif", "Alpha Certif 12"),
+    (r"alticert", "ALTICERT"),
+    (r"apave", "Apave Certification"),
+    (r"atalia", "Atalia Certification"),
+    (r"atecq", "ATECQ Certification"),
+    (r"bcs certification", "BCS Certification"),
+    (r"bureau de certification international", "Bureau de Certification International France"),
+    (r"bureau veritas", "Bureau Veritas Certification"),
+    (r"capcert", "CAPCERT"),
+    (r"ccta", "CCTA Certification"),
+    (r"certifopac", "Certifopac"),
+    (r"certi\.? ?kontrol", "Certi. Kôntrol"),
+    (r"certup", "CertUp Maïeutika"),
+    (r"cidees", "Cidées Certification"),
+    (r"dauge fideliance", "Dauge Fideliance"),
+    (r"dekra", "DEKRA Certification"),
+    (r"global certification", "Global Certification"),
+    (r"gqc", "GQC-Global Quality Cert"),
+    (r"\bi\.? ?cert\b", "I.Cert"),
+    (r"\bicpf\b", "ICPF"),
+    (r"\bisq\b", "ISQ"),
+    (r"label qualite systeme", "Label Qualité Système"),
+    (r"\blrqa\b", "LRQA France"),
+    (r"proneo", "Proneo Certification"),
+    (r"qoanix", "QOANIX"),
+    (r"qualianor", "Qualianor Certification"),
+    (r"qualibat", "Qualibat"),
+    (r"qualinow", "Qualinow"),
+    (r"qualitia", "Qualitia Certification"),
+    (r"\bsgs\b", "SGS ICS"),
+    (r"socotec", "Socotec Certification"),
+    (r"\blne\b", "LNE"),
+    (r"procertif", "Procertif"),
+    (r"qualiformagri", "Qualiformagri"),
+];
+
+pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"certificat\s*(n|no|num|numero|#)\b\W{0,3}|(numero|n\W{0,2}|no)\s*(du\s*|de\s*)?certificat\W{0,3}|certificate\s*(n|no|number)\W{0,2}")
+    });
+    fields.certificate_number = find_labeled(view, &NUMBER, &values::reference).into_iter().next().map(Found::into_field);
+    fields.certifier = certifier(view).map(Found::into_field);
+
+    static VALID_UNTIL: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(valable|valide|validite|certifie|certification)\s*(jusqu.?\s*(au|a)|au)\b|jusqu.?\s*au|date d'(expiration|echeance)|expire le|fin de (validite|certification)|date de fin( de validite)?|echeance\s*:|valid until|expiry date")
+    });
+    static ISSUED: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"delivre le|date de delivrance|date d'(emission|edition|effet|octroi)|edite le|emis le|date de (la )?certification|date initiale|valable (a compter )?du|a compter du|debut de (validite|certification)|date de debut|date de decision|\bdate\s*:")
+    });
+    let mut valid_until = find_labeled(view, &VALID_UNTIL, &values::date).into_iter().next();
+    let mut issued = find_labeled(view, &ISSUED, &values::date).into_iter().next();
+    // "valable du 01/08/2025 au 31/07/2028".
+    if valid_until.is_none() || issued.is_none() {
+        static VALIDITY: LazyLock<Regex> = LazyLock::new(|| re(r"valid|valable|certifi|attribu|periode"));
+        let range = view.lines.iter().enumerate().find_map(|(index, line)| {
+            if !VALIDITY.is_match(&line.folded) {
+                return None;
+            }
+            values::date_range(line.text()).map(|((s, e), a, b)| found_at(view, index, (s, e), a, b, 0.9))
+        });
+        if let Some(range) = range {
+            let (start, end) = range.value;
+            issued = issued.or_else(|| Some(range.clone().map(|_| start)));
+            valid_until = valid_until.or_else(|| Some(range.map(|_| end)));
+        }
+    }
+    if let (Some(i), Some(v)) = (&issued, &valid_until) {
+        if i.value >= v.value {
+            issued = None;
+        }
+    }
+    fields.valid_until = valid_until.map(Found::into_field);
+    fields.issued_on = issued.map(Found::into_field);
+    fields.categories = categories(view);
+    fields.provider_name = holder(view).map(Found::into_field).or(fields.provider_name.take());
+}
+
+fn certifier(view: &DocView<'_>) -> Option<Found<String>> {
+    static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| CERTIFIERS.iter().map(|(p, n)| (re(p), *n)).collect());
+    static ROLE: LazyLock<Regex> = LazyLock::new(|| re(r"certificateur|atteste|certifie|delivre par|organisme de certification|accreditation|cofrac"));
+    let mut best: Option<(u8, Found<String>)> = None;
+    for (index, line) in view.lines.iter().enumerate() {
+        for (pattern, name) in PATTERNS.iter() {
+            if let Some(m) = pattern.find(&line.folded) {
+                let rank = if ROLE.is_match(&line.folded) { 2 } else { 1 };
+                if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                    let (s, e) = (line.orig(m.start()), line.orig(m.end()));
+                    best = Some((rank, found_at(view, index, (*name).to_string(), s, e, if rank == 2 { 0.95 } else { 0.85 })));
+                }
+            }
+        }
+    }
+    best.map(|(_, f)| f)
+}
+
+/// The categories of actions: taken from the lines following a "catégorie" heading when there
+/// is one (the legal boilerplate elsewhere names categories too), else from the whole text.
+/// A category next to an unticked box is not covered.
+fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| re(r"categorie|realisation de prestations|au titre (de la|des) categor|perimetre|portee de la certification|scope"));
+    static APPRENTICESHIP: LazyLock<Regex> = LazyLock::new(|| re(r"actions? de formation par (la voie de l.)?apprentissage|\bapprentissage\b|\bcfa\b"));
+    static TRAINING: LazyLock<Regex> = LazyLock::new(|| re(r"actions? de formation(?: continue| professionnelle)?\b"));
+    static SKILLS: LazyLock<Regex> = LazyLock::new(|| re(r"bilans? de competences"));
+    static VAE: LazyLock<Regex> = LazyLock::new(|| re(r"validation des acquis|\bvae\b"));
+    static UNTICKED: LazyLock<Regex> = LazyLock::new(|| re(r"[☐□❏◻]\s*$|\[\s\]\s*$|\bnon\s*$"));
+    static NOT_SCOPE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(vu |decret|arrete|•)|qualite des actions de la formation|concourant au developpement"));
+
+    let heading = view.lines.iter().position(|l| HEADING.is_match(&l.folded));
+    let scope: Vec<usize> = match heading {
+        Some(h) => (h..(h + 8).min(view.lines.len())).filter(|i| view.lines[*i].page == view.lines[h].page).collect(),
+        None => (0..view.lines.len()).collect(),
+    };
+    let mut found: Vec<(&str, usize)> = Vec::new();
+    for index in scope {
+        let line = &view.lines[index];
+        if NOT_SCOPE.is_match(&line.folded) {
+            continue;
+        }
+        let mut check = |pattern: &Regex, name: &'static str, exclude: Option<&Regex>| {
+            for m in pattern.find_iter(&line.folded) {
+                if exclude.is_some_and(|ex| ex.find_at(&line.folded, m.start()).is_some_and(|e| e.start() == m.start())) {
+                    continue;
+                }
+                if UNTICKED.is_match(&line.folded[..m.start()]) {
+                    continue;
+                }
+                if !found.iter().any(|(n, _)| *n == name) {
+                    found.push((name, index));
+                }
+            }
+        };
+        check(&APPRENTICESHIP, "apprenticeship", None);
+        check(&TRAINING, "training_actions", Some(&APPRENTICESHIP_ACTION));
+        check(&SKILLS, "skills_assessment", None);
+        check(&VAE, "vae", None);
+    }
+    let first_index = found.iter().map(|(_, i)| *i).min()?;
+    let line = &view.lines[first_index];
+    let mut names: Vec<String> = found.iter().map(|(n, _)| (*n).to_string()).collect();
+    names.sort_by_key(|n| ["training_actions", "skills_assessment", "vae", "apprenticeship"].iter().position(|k| k == n));
+    Some(Field {
+        value: names,
+        confidence: if heading.is_some() { 0.92 } else { 0.75 },
+        page: line.page,
+        evidence: crate::view::evidence_of(line.text()),
+        bbox: Some([line.line.bbox.x0, line.line.bbox.y0, line.line.bbox.x1, line.line.bbox.y1]),
+    })
+}
+
+static APPRENTICESHIP_ACTION: LazyLock<Regex> = LazyLock::new(|| re(r"actions? de formation par (la voie de l.)?apprentissage"));
+
+/// The certificate's holder: the largest line of the first page that is neither the
+/// certifier, nor a title, nor boilerplate.
+fn holder(view: &DocView<'_>) -> Option<Found<String>> {
+    static NOT_HOLDER: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"certifica|qualiopi|attestation|referentiel|atteste|\bn\W|siren|siret|declaration|version|adresse|\d{5}|rue |avenue|boulevard|accreditation|cofrac|page|edite|valable|\bdate\b|republique|marque")
+    });
+    let first: Vec<(usize, _)> = view.lines.iter().enumerate().filter(|(_, l)| l.page == view.lines[0].page).collect();
+    let certifiers: Vec<Regex> = CERTIFIERS.iter().map(|(p, _)| re(p)).collect();
+    let (index, line) = first
+        .iter()
+        .filter(|(_, l)| {
+            let letters = l.text().chars().filter(|c| c.is_alphabetic()).count();
+            letters >= 4 && l.text().chars().count() <= 90 && !NOT_HOLDER.is_match(&l.folded) && !certifiers.iter().any(|c| c.is_match(&l.folded))
+        })
+        .max_by(|a, b| a.1.line.size.total_cmp(&b.1.line.size).then(b.0.cmp(&a.0)))?;
+    let text = line.text().trim().to_string();
+    Some(found_at(view, *index, text.clone(), 0, text.len(), 0.7))
+}

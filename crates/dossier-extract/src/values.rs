@@ -1,0 +1,107 @@
+//! Value parsers for [`crate::view::find_labeled`]: each finds one value in the text that
+//! follows a label and returns it with its byte span.
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use dossier_parse as parse;
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use crate::view::re;
+
+/// The first amount, preferring one written as money (currency mark or cents).
+pub(crate) fn amount(text: &str) -> Option<(Decimal, usize, usize)> {
+    let found = parse::find_amounts(text);
+    let best = found.iter().find(|m| m.has_currency || m.has_decimals).or(found.first())?;
+    let mut value = best.value;
+    value.rescale(2);
+    Some((value, best.start, best.end))
+}
+
+pub(crate) fn date(text: &str) -> Option<(NaiveDate, usize, usize)> {
+    parse::find_dates(text).first().map(|m| (m.date, m.start, m.end))
+}
+
+pub(crate) fn hours(text: &str) -> Option<(Decimal, usize, usize)> {
+    parse::find_duration_hours(text)
+}
+
+pub(crate) fn percent(text: &str) -> Option<(Decimal, usize, usize)> {
+    static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%"));
+    let caps = PERCENT.captures(text)?;
+    let (whole, number) = (caps.get(0)?, caps.get(1)?);
+    let value = Decimal::from_str(&number.as_str().replace(',', ".")).ok()?.normalize();
+    Some((value, whole.start(), whole.end()))
+}
+
+/// A small count (trainees): the first integer from 1 to 999 that is not an amount, an hour,
+/// a percentage or a date.
+pub(crate) fn count(text: &str) -> Option<(u32, usize, usize)> {
+    static COUNT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\d.,/])(\d{1,3})(?:$|[^\d.,/])"));
+    let head: String = text.chars().take(60).collect();
+    for caps in COUNT.captures_iter(&head) {
+        let Some(m) = caps.get(1) else { continue };
+        let after = head[m.end()..].trim_start().to_lowercase();
+        let unit_is_other = ["h", "€", "%", "eur", "jour", "j ", "mois", "an", "semaine", "min"]
+            .iter()
+            .any(|u| after.starts_with(u));
+        let value: u32 = m.as_str().parse().ok()?;
+        if !unit_is_other && (1..=999).contains(&value) {
+            return Some((value, m.start(), m.end()));
+        }
+    }
+    None
+}
+
+/// A reference number: the first token that holds a digit ("M-FAC-100", "D2026/041").
+pub(crate) fn reference(text: &str) -> Option<(String, usize, usize)> {
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*"));
+    let head_end = text.char_indices().nth(40).map_or(text.len(), |(i, _)| i);
+    for m in TOKEN.find_iter(&text[..head_end]) {
+        let token = m.as_str().trim_end_matches(['.', '-', '/']);
+        let lower = token.to_lowercase();
+        if matches!(lower.as_str(), "n" | "no" | "n°" | "du" | "de" | "le" | "ref" | "num") {
+            continue;
+        }
+        if token.chars().any(|c| c.is_ascii_digit()) && token.len() >= 2 && parse::parse_date(token).is_none() {
+            return Some((token.to_string(), m.start(), m.start() + token.len()));
+        }
+        // The first word after the label is not a reference: the label was something else.
+        if token.chars().all(char::is_alphabetic) && token.len() > 3 {
+            return None;
+        }
+    }
+    None
+}
+
+/// A name or title: the rest of the text after separators, cut at the next field.
+pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
+    let start = text.find(|c: char| c.is_alphanumeric() || c == '«' || c == '"')?;
+    let rest = &text[start..];
+    static STOP: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)\s+(siret|siren|n°|nda|tel|tél|email|e-mail|adresse|date|durée|duree|du \d|le \d)\b|\s{2,}|\s\|\s|[,;]\s")
+    });
+    let end = STOP.find(rest).map_or(rest.len(), |m| m.start());
+    let value = rest[..end].trim().trim_matches(['«', '»', '"', ' ', ':', '-', '.']).trim();
+    let letters = value.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 || value.chars().count() > 160 || parse::parse_date(value).is_some() {
+        return None;
+    }
+    let value_start = start + rest.find(value).unwrap_or(0);
+    Some((value.to_string(), value_start, value_start + value.len()))
+}
+
+/// An NDA-shaped number.
+pub(crate) fn nda(text: &str) -> Option<(String, usize, usize)> {
+    parse::find_nda(text).into_iter().next().map(|m| (m.value, m.start, m.end))
+}
+
+pub(crate) fn siren(text: &str) -> Option<(String, usize, usize)> {
+    parse::find_siren(text).into_iter().next().map(|m| (m.value, m.start, m.end))
+}
+
+pub(crate) fn date_range(text: &str) -> Option<((NaiveDate, NaiveDate), usize, usize)> {
+    parse::find_date_range(text).map(|(s, e, a, b)| ((s, e), a, b))
+}

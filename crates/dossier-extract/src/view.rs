@@ -1,0 +1,241 @@
+//! A searchable view of a document's lines, and the labelled-value search every extractor
+//! uses.
+//!
+//! Labels are matched on a folded copy of each line (lower case, accents removed, so
+//! "Durée", "DUREE" and "durée" are one label) while values are parsed from the original
+//! text, so evidence quotes the document as printed. A value is looked for to the right of
+//! its label on the same line ("Total HT ........ 10 890,00 €", a table row), then on the
+//! lines just below whose column overlaps the label ("Date de début" above "02/03/2026").
+
+use dossier_contract::Field;
+use dossier_layout::{BBox, DocText, Line};
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// One line with its folded text.
+pub(crate) struct LineView<'a> {
+    pub(crate) page: u32,
+    pub(crate) page_height: f32,
+    pub(crate) line: &'a Line,
+    pub(crate) folded: String,
+    /// For each byte of `folded` (plus one past the end), the byte offset in the original.
+    map: Vec<usize>,
+    /// Start offset of each word in the original text.
+    word_starts: Vec<usize>,
+}
+
+impl<'a> LineView<'a> {
+    fn new(page: u32, page_height: f32, line: &'a Line) -> LineView<'a> {
+        let (folded, map) = fold(&line.text);
+        let mut word_starts = Vec::with_capacity(line.words.len());
+        let mut offset = 0;
+        for word in &line.words {
+            word_starts.push(offset);
+            offset += word.text.len() + 1;
+        }
+        LineView { page, page_height, line, folded, map, word_starts }
+    }
+
+    pub(crate) fn text(&self) -> &'a str {
+        &self.line.text
+    }
+
+    /// Original byte offset of a folded byte offset.
+    pub(crate) fn orig(&self, folded_pos: usize) -> usize {
+        self.map.get(folded_pos).copied().unwrap_or(self.line.text.len())
+    }
+
+    /// The box of the words overlapping the original byte span.
+    pub(crate) fn span_bbox(&self, start: usize, end: usize) -> BBox {
+        let mut bbox: Option<BBox> = None;
+        for (word, word_start) in self.line.words.iter().zip(&self.word_starts) {
+            let word_end = word_start + word.text.len();
+            if *word_start < end.max(start + 1) && word_end > start {
+                bbox = Some(bbox.map_or(word.bbox, |b| b.union(word.bbox)));
+            }
+        }
+        bbox.unwrap_or(self.line.bbox)
+    }
+
+    /// Lowest confidence of the words in the span (1 for a text layer).
+    pub(crate) fn span_confidence(&self, start: usize, end: usize) -> f32 {
+        self.line
+            .words
+            .iter()
+            .zip(&self.word_starts)
+            .filter(|(w, s)| **s < end.max(start + 1) && *s + w.text.len() > start)
+            .map(|(w, _)| w.confidence)
+            .fold(1.0, f32::min)
+    }
+
+    /// Vertical position from the top of the page, as a fraction of its height.
+    pub(crate) fn top_fraction(&self) -> f32 {
+        if self.page_height <= 0.0 { 0.5 } else { 1.0 - self.line.bbox.y1 / self.page_height }
+    }
+}
+
+/// Folds text for label matching: lower case, accents dropped, "œ" as "oe".
+pub(crate) fn fold(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    for (offset, c) in text.char_indices() {
+        let replacement: &str = match c {
+            'œ' | 'Œ' => "oe",
+            'æ' | 'Æ' => "ae",
+            'ß' => "ss",
+            _ => "",
+        };
+        if !replacement.is_empty() {
+            for r in replacement.chars() {
+                folded.push(r);
+                map.push(offset);
+            }
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            for d in std::iter::once(lower).nfd() {
+                if is_combining_mark(d) {
+                    continue;
+                }
+                let before = folded.len();
+                folded.push(d);
+                map.extend(std::iter::repeat_n(offset, folded.len() - before));
+            }
+        }
+    }
+    map.push(text.len());
+    (folded, map)
+}
+
+/// The document as a list of lines.
+pub(crate) struct DocView<'a> {
+    pub(crate) lines: Vec<LineView<'a>>,
+}
+
+impl<'a> DocView<'a> {
+    pub(crate) fn new(text: &'a DocText) -> DocView<'a> {
+        let lines = text
+            .pages
+            .iter()
+            .flat_map(|p| p.lines.iter().map(move |l| LineView::new(p.number, p.height, l)))
+            .collect();
+        DocView { lines }
+    }
+
+    /// Lines of the first page.
+    pub(crate) fn first_page(&self) -> impl Iterator<Item = &LineView<'a>> {
+        self.lines.iter().filter(|l| l.page == self.lines.first().map_or(1, |f| f.page))
+    }
+}
+
+/// A value read from the document, before it becomes a contract [`Field`].
+#[derive(Debug, Clone)]
+pub(crate) struct Found<T> {
+    pub(crate) value: T,
+    pub(crate) page: u32,
+    pub(crate) evidence: String,
+    pub(crate) bbox: BBox,
+    pub(crate) confidence: f64,
+    /// Index of the line the value was read on.
+    pub(crate) line_index: usize,
+}
+
+impl<T> Found<T> {
+    pub(crate) fn into_field(self) -> Field<T> {
+        Field {
+            value: self.value,
+            confidence: (self.confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0,
+            page: self.page,
+            evidence: self.evidence,
+            bbox: Some([self.bbox.x0, self.bbox.y0, self.bbox.x1, self.bbox.y1].map(|v| (v * 10.0).round() / 10.0)),
+        }
+    }
+
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Found<U> {
+        Found { value: f(self.value), page: self.page, evidence: self.evidence, bbox: self.bbox, confidence: self.confidence, line_index: self.line_index }
+    }
+}
+
+/// Evidence text: the line, trimmed to a readable length.
+pub(crate) fn evidence_of(text: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.chars().count() <= 160 {
+        trimmed.to_string()
+    } else {
+        trimmed.chars().take(157).collect::<String>() + "…"
+    }
+}
+
+/// A value parser: finds a value in a text and returns it with its byte span.
+pub(crate) type Parser<'p, T> = &'p dyn Fn(&str) -> Option<(T, usize, usize)>;
+
+/// Builds a found value from a span of a line.
+pub(crate) fn found_at<T>(view: &DocView<'_>, index: usize, value: T, start: usize, end: usize, confidence: f64) -> Found<T> {
+    let line = &view.lines[index];
+    Found {
+        value,
+        page: line.page,
+        evidence: evidence_of(line.text()),
+        bbox: line.span_bbox(start, end),
+        confidence: confidence * f64::from(line.span_confidence(start, end)),
+        line_index: index,
+    }
+}
+
+/// Every value `parse` finds next to a match of `label`: on the same line after the label,
+/// else on one of the next lines below it (same page, overlapping column). In document order.
+pub(crate) fn find_labeled<T>(view: &DocView<'_>, label: &Regex, parse: Parser<'_, T>) -> Vec<Found<T>> {
+    let mut out = Vec::new();
+    for (index, line) in view.lines.iter().enumerate() {
+        for m in label.find_iter(&line.folded) {
+            let after = line.orig(m.end());
+            let rest = &line.text()[after..];
+            if let Some((value, start, end)) = parse(rest) {
+                // The value must follow the label closely: a far-away value on a long prose
+                // line belongs to another statement.
+                let gap = &rest[..start];
+                if gap.chars().filter(|c| c.is_alphabetic()).count() <= 40 {
+                    out.push(found_at(view, index, value, after + start, after + end, 0.95));
+                    break;
+                }
+            }
+            if let Some(found) = value_below(view, index, line.span_bbox(line.orig(m.start()), after), parse) {
+                out.push(found);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The value on the lines just below a label, in the label's column.
+fn value_below<T>(view: &DocView<'_>, index: usize, label_box: BBox, parse: Parser<'_, T>) -> Option<Found<T>> {
+    let label_line = &view.lines[index];
+    let reach = label_line.line.size.max(6.0) * 3.2;
+    for (below_index, below) in view.lines.iter().enumerate().skip(index + 1).take(4) {
+        if below.page != label_line.page || label_line.line.bbox.y0 - below.line.bbox.y1 > reach {
+            break;
+        }
+        for cell in &below.line.cells {
+            let overlaps = cell.bbox.x_overlap_ratio(&label_box) > 0.2
+                || (cell.bbox.x0 - label_box.x0).abs() < label_line.line.size * 2.0;
+            if !overlaps {
+                continue;
+            }
+            if let Some((value, start, end)) = parse(&cell.text) {
+                let cell_start = below.text().find(cell.text.as_str()).unwrap_or(0);
+                let mut found = found_at(view, below_index, value, cell_start + start, cell_start + end, 0.85);
+                found.evidence = evidence_of(&format!("{} {}", label_line.text().trim(), cell.text.trim()));
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// Compiles a constant pattern (folded text: lower case, no accents).
+pub(crate) fn re(pattern: &str) -> Regex {
+    #[allow(clippy::expect_used)] // Constant patterns: a failure is a bug caught by every test.
+    Regex::new(pattern).expect("constant pattern")
+}

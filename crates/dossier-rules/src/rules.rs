@@ -1,0 +1,781 @@
+//! The rules of contract §5, one function each, and the verdict's amounts.
+
+use chrono::{Months, NaiveDate};
+use dossier_contract::{Amounts, DocumentKind, DocumentReport, Evidence, Finding, Stage};
+use dossier_parse::{format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr, is_valid_siret};
+use rust_decimal::Decimal;
+
+use crate::context::{Context, dossier_evidence, evidence, named};
+
+type Rule = fn(&Context<'_>, &mut Vec<Finding>);
+
+const RULES: &[Rule] = &[
+    missing_document,
+    unreadable_document,
+    unknown_document,
+    declared_kind_mismatch,
+    invalid_siret,
+    provider_mismatch,
+    client_mismatch,
+    nda_missing,
+    qualiopi_dates,
+    qualiopi_category,
+    quote_totals,
+    requested_amount,
+    hourly_cost,
+    duration_mismatch,
+    training_dates,
+    trainees_mismatch,
+    request_after_start,
+    attendance,
+    programme_content,
+    invoice_exceeds_quote,
+    scheme_not_eligible,
+];
+
+pub(crate) fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        rule(ctx, &mut findings);
+    }
+    findings
+}
+
+fn ids(documents: &[&DocumentReport]) -> Vec<String> {
+    documents.iter().map(|d| d.document_id.clone()).collect()
+}
+
+fn scheme_label(ctx: &Context<'_>) -> String {
+    ctx.rulebook.schemes.get(&ctx.request.scheme).map_or_else(|| ctx.request.scheme.clone(), |s| s.label.clone())
+}
+
+fn missing_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let stage = match ctx.request.stage {
+        Stage::Request => "de la demande de prise en charge",
+        Stage::Payment => "de la demande de paiement",
+    };
+    for kind in ctx.rulebook.required(&ctx.request.scheme, ctx.request.stage) {
+        if ctx.first(*kind).is_none() {
+            let message = format!(
+                "Pièce manquante : {} (exigée au stade {stage} pour le dispositif {}) ; demandez-la au déposant.",
+                kind.label_fr(),
+                scheme_label(ctx)
+            );
+            out.push(ctx.finding("missing_document", message, Vec::new(), Vec::new()));
+        }
+    }
+}
+
+fn unreadable_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for document in ctx.of_kind(DocumentKind::Unreadable) {
+        let reason = document.reason.as_deref().unwrap_or("raison inconnue");
+        let message = format!("Le document « {} » est illisible ({reason}) ; demandez un nouveau dépôt du fichier.", document.file);
+        let evidence = vec![Evidence { document_id: document.document_id.clone(), page: None, text: reason.to_string(), bbox: None }];
+        out.push(ctx.finding("unreadable_document", message, vec![document.document_id.clone()], evidence));
+    }
+}
+
+fn unknown_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for document in ctx.of_kind(DocumentKind::Unknown) {
+        let message = format!(
+            "Le document « {} » n'est ni un devis, ni un programme, ni un certificat Qualiopi, ni une feuille d'émargement, ni une facture ; vérifiez s'il a sa place dans le dossier.",
+            document.file
+        );
+        out.push(ctx.finding("unknown_document", message, vec![document.document_id.clone()], Vec::new()));
+    }
+}
+
+fn declared_kind_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for document in ctx.documents {
+        let Some(declared) = document.declared_kind else { continue };
+        if declared == document.kind || matches!(document.kind, DocumentKind::Unreadable) {
+            continue;
+        }
+        let message = format!(
+            "Le document « {} » a été déposé comme {} mais son contenu est celui d'un(e) {} ; vérifiez la pièce.",
+            document.file,
+            declared.label_fr(),
+            document.kind.label_fr()
+        );
+        out.push(ctx.finding("declared_kind_mismatch", message, vec![document.document_id.clone()], Vec::new()));
+    }
+}
+
+fn invalid_siret(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let request = ctx.request;
+    for (path, value) in [("company.siret", &request.company.siret), ("training.provider_siret", &request.training.provider_siret)] {
+        if !is_valid_siret(value) {
+            let message = format!("Le SIRET {value} saisi dans la demande ({path}) est invalide (clé de contrôle fausse) ; faites corriger la saisie.");
+            out.push(ctx.finding("invalid_siret", message, Vec::new(), vec![dossier_evidence(path, value)]));
+        }
+    }
+    for document in ctx.documents {
+        if let Some(field) = &document.fields.invalid_siret {
+            let message = format!(
+                "Le SIRET {} lu sur {} est invalide (clé de contrôle fausse) ; vérifiez l'identité de l'émetteur.",
+                field.value,
+                named(document)
+            );
+            out.push(ctx.finding("invalid_siret", message, vec![document.document_id.clone()], vec![evidence(document, field)]));
+        }
+    }
+}
+
+/// The provider's SIREN as a document states it (SIRET prefix or SIREN).
+fn provider_siren(ctx: &Context<'_>, document: &DocumentReport) -> Option<(String, Evidence)> {
+    if let Some(siret) = ctx.read(&document.fields.provider_siret) {
+        return Some((siret.value[..9.min(siret.value.len())].to_string(), evidence(document, siret)));
+    }
+    ctx.read(&document.fields.provider_siren).map(|siren| (siren.value.clone(), evidence(document, siren)))
+}
+
+fn provider_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let declared = &ctx.request.training.provider_siret;
+    let reference = is_valid_siret(declared).then(|| declared[..9].to_string());
+    let mut differing: Vec<(&DocumentReport, String, Evidence)> = Vec::new();
+    let mut reference = reference.map(|siren| (siren, dossier_evidence("training.provider_siret", declared), None::<&DocumentReport>));
+    for document in ctx.documents {
+        if !matches!(
+            document.kind,
+            DocumentKind::Quote | DocumentKind::QualiopiCertificate | DocumentKind::Programme | DocumentKind::Invoice | DocumentKind::AttendanceSheet
+        ) {
+            continue;
+        }
+        match provider_siren(ctx, document) {
+            Some((siren, ev)) => match &reference {
+                Some((reference_siren, _, _)) if *reference_siren != siren => differing.push((document, siren, ev)),
+                Some(_) => {}
+                None => reference = Some((siren, ev, Some(document))),
+            },
+            None if matches!(document.kind, DocumentKind::Quote | DocumentKind::QualiopiCertificate) => {
+                let message = format!(
+                    "Le SIRET ou le SIREN de l'organisme de formation n'a pas pu être lu sur {} ; vérifiez qu'il s'agit bien du même organisme que dans la demande.",
+                    named(document)
+                );
+                out.push(ctx.undecided("provider_mismatch", message, vec![document.document_id.clone()]));
+            }
+            None => {}
+        }
+    }
+    if let Some((reference_siren, reference_evidence, reference_document)) = reference {
+        for (document, siren, ev) in differing {
+            let source = reference_document.map_or_else(|| "la demande".to_string(), named);
+            let message = format!(
+                "L'organisme de formation diffère : SIREN {siren} sur {} contre {reference_siren} dans {source} ; le dossier ne peut pas être financé en l'état.",
+                named(document)
+            );
+            let mut documents = vec![document.document_id.clone()];
+            documents.extend(reference_document.map(|d| d.document_id.clone()));
+            out.push(ctx.finding("provider_mismatch", message, documents, vec![ev, reference_evidence.clone()]));
+        }
+    }
+}
+
+fn client_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let company = &ctx.request.company.siret;
+    for document in ctx.of_kind(DocumentKind::Quote).chain(ctx.of_kind(DocumentKind::Invoice)) {
+        match ctx.read(&document.fields.client_siret) {
+            Some(field) if field.value != *company => {
+                let message = format!(
+                    "Le client de {} (SIRET {}) n'est pas l'entreprise de la demande (SIRET {company}) ; vérifiez le destinataire de la pièce.",
+                    named(document),
+                    field.value
+                );
+                out.push(ctx.finding(
+                    "client_mismatch",
+                    message,
+                    vec![document.document_id.clone()],
+                    vec![evidence(document, field), dossier_evidence("company.siret", company)],
+                ));
+            }
+            Some(_) => {}
+            None if document.kind == DocumentKind::Quote => {
+                let message = format!(
+                    "Le SIRET du client n'a pas pu être lu sur {} ; vérifiez que la pièce est bien établie au nom de {}.",
+                    named(document),
+                    ctx.request.company.name
+                );
+                out.push(ctx.undecided("client_mismatch", message, vec![document.document_id.clone()]));
+            }
+            None => {}
+        }
+    }
+}
+
+fn nda_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for document in ctx.of_kind(DocumentKind::Quote) {
+        if ctx.read(&document.fields.provider_nda).is_none() {
+            let message = format!(
+                "Aucun numéro de déclaration d'activité (NDA) n'a été trouvé sur {} (mention obligatoire, art. R6351-6 du Code du travail) ; demandez un devis qui le mentionne.",
+                named(document)
+            );
+            out.push(ctx.finding("nda_missing", message, vec![document.document_id.clone()], Vec::new()));
+        }
+    }
+}
+
+fn qualiopi_dates(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let training = &ctx.request.training;
+    let params = &ctx.rulebook.parameters;
+    for document in ctx.of_kind(DocumentKind::QualiopiCertificate) {
+        let valid_until = ctx.read(&document.fields.valid_until);
+        let issued_on = ctx.read(&document.fields.issued_on);
+        match valid_until {
+            None => {
+                let message = format!(
+                    "La date de fin de validité n'a pas pu être lue sur {} ; vérifiez que la certification couvre la formation du {} au {}.",
+                    named(document),
+                    format_date_fr(training.start_date),
+                    format_date_fr(training.end_date)
+                );
+                out.push(ctx.undecided("qualiopi_not_valid_for_dates", message, vec![document.document_id.clone()]));
+            }
+            Some(until) if until.value < training.end_date => {
+                let message = format!(
+                    "Le certificat Qualiopi « {} » expire le {}, avant la fin de la formation le {} ; demandez le certificat renouvelé.",
+                    document.file,
+                    format_date_fr(until.value),
+                    format_date_fr(training.end_date)
+                );
+                out.push(ctx.finding(
+                    "qualiopi_not_valid_for_dates",
+                    message,
+                    vec![document.document_id.clone()],
+                    vec![evidence(document, until), dossier_evidence("training.end_date", training.end_date)],
+                ));
+            }
+            Some(_) => {}
+        }
+        if let Some(issued) = issued_on {
+            if issued.value > training.start_date {
+                let message = format!(
+                    "Le certificat Qualiopi « {} » n'est valable qu'à partir du {}, après le début de la formation le {} ; vérifiez la certification à cette date.",
+                    document.file,
+                    format_date_fr(issued.value),
+                    format_date_fr(training.start_date)
+                );
+                out.push(ctx.finding(
+                    "qualiopi_not_valid_for_dates",
+                    message,
+                    vec![document.document_id.clone()],
+                    vec![evidence(document, issued), dossier_evidence("training.start_date", training.start_date)],
+                ));
+            }
+            if let Some(until) = valid_until {
+                let years = if issued.value < NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(issued.value) {
+                    params.qualiopi_max_years_before_2021
+                } else {
+                    params.qualiopi_max_years
+                };
+                let limit = issued.value.checked_add_months(Months::new(12 * years)).and_then(|d| d.succ_opt());
+                if limit.is_some_and(|limit| until.value > limit) {
+                    let message = format!(
+                        "La validité du certificat Qualiopi « {} » (du {} au {}) dépasse {years} ans, ce qui n'est pas possible : vérifiez le certificat auprès du certificateur.",
+                        document.file,
+                        format_date_fr(issued.value),
+                        format_date_fr(until.value)
+                    );
+                    out.push(ctx.finding(
+                        "qualiopi_validity_implausible",
+                        message,
+                        vec![document.document_id.clone()],
+                        vec![evidence(document, issued), evidence(document, until)],
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn category_label(category: &str) -> &str {
+    match category {
+        "training_actions" => "actions de formation",
+        "skills_assessment" => "bilans de compétences",
+        "vae" => "validation des acquis de l'expérience",
+        "apprenticeship" => "actions de formation par apprentissage",
+        other => other,
+    }
+}
+
+fn qualiopi_category(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let needed = ctx.rulebook.schemes.get(&ctx.request.scheme).map_or("training_actions", |s| s.category.as_str());
+    for document in ctx.of_kind(DocumentKind::QualiopiCertificate) {
+        match ctx.read(&document.fields.categories) {
+            Some(categories) if !categories.value.iter().any(|c| c == needed) => {
+                let covered: Vec<&str> = categories.value.iter().map(|c| category_label(c)).collect();
+                let message = format!(
+                    "Le certificat Qualiopi « {} » ne couvre pas la catégorie « {} » exigée pour le dispositif {} (catégories lues : {}).",
+                    document.file,
+                    category_label(needed),
+                    scheme_label(ctx),
+                    if covered.is_empty() { "aucune".to_string() } else { covered.join(", ") }
+                );
+                out.push(ctx.finding("qualiopi_category_missing", message, vec![document.document_id.clone()], vec![evidence(document, categories)]));
+            }
+            Some(_) => {}
+            None => {
+                let message = format!(
+                    "Les catégories d'actions certifiées n'ont pas pu être lues sur {} ; vérifiez qu'il couvre les {}.",
+                    named(document),
+                    category_label(needed)
+                );
+                out.push(ctx.undecided("qualiopi_category_missing", message, vec![document.document_id.clone()]));
+            }
+        }
+    }
+}
+
+fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let tolerance = ctx.rulebook.parameters.amount_tolerance;
+    for document in ctx.of_kind(DocumentKind::Quote) {
+        let f = &document.fields;
+        let mut problems: Vec<String> = Vec::new();
+        let mut ev: Vec<Evidence> = Vec::new();
+        let Some(ht) = ctx.read(&f.total_ht) else {
+            let message = format!("Le total HT n'a pas pu être lu sur {} ; contrôlez les montants du devis.", named(document));
+            out.push(ctx.undecided("quote_totals_incoherent", message, vec![document.document_id.clone()]));
+            continue;
+        };
+        let vat = ctx.read(&f.vat_amount);
+        let ttc = ctx.read(&f.total_ttc);
+        let exempt = ctx.read(&f.vat_exempt).is_some_and(|e| e.value);
+        if let Some(ttc) = ttc {
+            let vat_value = vat.map_or(Decimal::ZERO, |v| v.value);
+            if (ht.value + vat_value - ttc.value).abs() > tolerance {
+                problems.push(format!(
+                    "HT {} + TVA {} ≠ TTC {}",
+                    format_eur_fr(ht.value),
+                    format_eur_fr(vat_value),
+                    format_eur_fr(ttc.value)
+                ));
+                ev.push(evidence(document, ttc));
+                ev.extend(vat.map(|v| evidence(document, v)));
+            }
+        }
+        if let (Some(vat), Some(rate)) = (vat, ctx.read(&f.vat_rate)) {
+            let expected = (ht.value * rate.value / Decimal::from(100)).round_dp(2);
+            if (expected - vat.value).abs() > tolerance * Decimal::from(2) {
+                problems.push(format!(
+                    "TVA {} au lieu de {} ({} % de {})",
+                    format_eur_fr(vat.value),
+                    format_eur_fr(expected),
+                    format_decimal_fr(rate.value.normalize(), rate.value.normalize().scale()),
+                    format_eur_fr(ht.value)
+                ));
+                ev.push(evidence(document, vat));
+            }
+        }
+        if let Some(items) = ctx.read(&f.line_items) {
+            let sum: Decimal = items.value.iter().map(|i| i.amount).sum();
+            let allowed = tolerance * Decimal::from(items.value.len().max(1) as u64);
+            if !items.value.is_empty() && (sum - ht.value).abs() > allowed {
+                problems.push(format!("somme des lignes {} ≠ total HT {}", format_eur_fr(sum), format_eur_fr(ht.value)));
+                ev.push(evidence(document, items));
+            }
+            for item in &items.value {
+                if let (Some(q), Some(p)) = (item.quantity, item.unit_price) {
+                    if (q * p - item.amount).abs() > tolerance {
+                        problems.push(format!(
+                            "ligne « {} » : {} × {} ≠ {}",
+                            item.label,
+                            format_decimal_fr(q, q.scale()),
+                            format_eur_fr(p),
+                            format_eur_fr(item.amount)
+                        ));
+                    }
+                }
+            }
+        }
+        if exempt {
+            if let Some(vat) = vat.filter(|v| v.value > Decimal::ZERO) {
+                problems.push(format!("TVA facturée ({}) alors qu'une exonération est mentionnée", format_eur_fr(vat.value)));
+                ev.push(evidence(document, vat));
+            }
+        }
+        if !problems.is_empty() {
+            ev.insert(0, evidence(document, ht));
+            let message = format!("Les montants de {} ne sont pas cohérents : {}.", named(document), problems.join(" ; "));
+            out.push(ctx.finding("quote_totals_incoherent", message, vec![document.document_id.clone()], ev));
+        }
+    }
+}
+
+fn requested_amount(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(quote) = ctx.first(DocumentKind::Quote) else { return };
+    let requested = ctx.request.requested_amount;
+    match ctx.read(&quote.fields.total_ht) {
+        Some(ht) if requested > ht.value => {
+            let message = format!(
+                "Le montant demandé ({}) dépasse le total HT du devis ({}).",
+                format_eur_fr(requested),
+                format_eur_fr(ht.value)
+            );
+            out.push(ctx.finding(
+                "requested_amount_exceeds_quote",
+                message,
+                vec![quote.document_id.clone()],
+                vec![evidence(quote, ht), dossier_evidence("requested_amount", requested)],
+            ));
+        }
+        Some(_) => {}
+        None => {
+            let message = format!(
+                "Le montant demandé ({}) n'a pas pu être comparé au devis, dont le total HT est illisible.",
+                format_eur_fr(requested)
+            );
+            out.push(ctx.undecided("requested_amount_exceeds_quote", message, vec![quote.document_id.clone()]));
+        }
+    }
+}
+
+/// Trainee-hours planned: hours per trainee × trainees.
+fn planned_trainee_hours(ctx: &Context<'_>) -> Decimal {
+    ctx.request.training.hours * Decimal::from(ctx.request.training.trainees)
+}
+
+fn hourly_cost(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(ceiling) = ctx.rulebook.schemes.get(&ctx.request.scheme).and_then(|s| s.hourly_ceiling) else { return };
+    let Some(quote) = ctx.first(DocumentKind::Quote) else { return };
+    let Some(ht) = ctx.read(&quote.fields.total_ht) else { return };
+    let trainee_hours = planned_trainee_hours(ctx);
+    if trainee_hours <= Decimal::ZERO {
+        return;
+    }
+    let cost = (ht.value / trainee_hours).round_dp(2);
+    if cost > ceiling {
+        let capped = (ceiling * trainee_hours).round_dp(2);
+        let message = format!(
+            "Le coût par heure-stagiaire ({} / {} heures-stagiaires = {}) dépasse le plafond de {} du dispositif ; la prise en charge est plafonnée à {}.",
+            format_eur_fr(ht.value),
+            format_decimal_fr(trainee_hours.normalize(), trainee_hours.normalize().scale()),
+            format_eur_fr(cost),
+            format_eur_fr(ceiling),
+            format_eur_fr(capped)
+        );
+        out.push(ctx.finding(
+            "hourly_cost_above_ceiling",
+            message,
+            vec![quote.document_id.clone()],
+            vec![evidence(quote, ht), dossier_evidence("training.hours", ctx.request.training.hours)],
+        ));
+    }
+}
+
+fn duration_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let declared = ctx.request.training.hours;
+    for document in ctx.of_kind(DocumentKind::Quote).chain(ctx.of_kind(DocumentKind::Programme)) {
+        match ctx.read(&document.fields.duration_hours) {
+            Some(hours) if hours.value != declared => {
+                let message = format!(
+                    "La durée diffère : {} sur {} contre {} dans la demande ; faites corriger la pièce ou la demande.",
+                    format_hours_fr(hours.value),
+                    named(document),
+                    format_hours_fr(declared)
+                );
+                out.push(ctx.finding(
+                    "duration_mismatch",
+                    message,
+                    vec![document.document_id.clone()],
+                    vec![evidence(document, hours), dossier_evidence("training.hours", declared)],
+                ));
+            }
+            Some(_) => {}
+            None => {
+                let message = format!(
+                    "La durée de la formation n'a pas pu être lue sur {} ; vérifiez qu'elle correspond aux {} de la demande.",
+                    named(document),
+                    format_hours_fr(declared)
+                );
+                out.push(ctx.undecided("duration_mismatch", message, vec![document.document_id.clone()]));
+            }
+        }
+    }
+}
+
+fn training_dates(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let training = &ctx.request.training;
+    let Some(quote) = ctx.first(DocumentKind::Quote) else { return };
+    let start = ctx.read(&quote.fields.start_date);
+    let end = ctx.read(&quote.fields.end_date);
+    match (start, end) {
+        (Some(start), Some(end)) => {
+            if start.value != training.start_date || end.value != training.end_date {
+                let message = format!(
+                    "Les dates de formation diffèrent : du {} au {} sur {} contre du {} au {} dans la demande.",
+                    format_date_fr(start.value),
+                    format_date_fr(end.value),
+                    named(quote),
+                    format_date_fr(training.start_date),
+                    format_date_fr(training.end_date)
+                );
+                out.push(ctx.finding(
+                    "training_dates_mismatch",
+                    message,
+                    vec![quote.document_id.clone()],
+                    vec![evidence(quote, start), dossier_evidence("training.start_date", training.start_date)],
+                ));
+            }
+        }
+        _ => {
+            let message = format!(
+                "Les dates de la formation n'ont pas pu être lues sur {} ; vérifiez qu'elles correspondent à la période du {} au {}.",
+                named(quote),
+                format_date_fr(training.start_date),
+                format_date_fr(training.end_date)
+            );
+            out.push(ctx.undecided("training_dates_mismatch", message, vec![quote.document_id.clone()]));
+        }
+    }
+}
+
+fn trainees_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let declared = ctx.request.training.trainees;
+    let Some(quote) = ctx.first(DocumentKind::Quote) else { return };
+    match ctx.read(&quote.fields.trainees) {
+        Some(count) if count.value != declared => {
+            let message = format!(
+                "Le nombre de stagiaires diffère : {} sur {} contre {declared} dans la demande.",
+                count.value,
+                named(quote)
+            );
+            out.push(ctx.finding(
+                "trainees_mismatch",
+                message,
+                vec![quote.document_id.clone()],
+                vec![evidence(quote, count), dossier_evidence("training.trainees", declared)],
+            ));
+        }
+        Some(_) => {}
+        None => {
+            let message = format!("Le nombre de stagiaires n'a pas pu être lu sur {} ; vérifiez qu'il est de {declared}.", named(quote));
+            out.push(ctx.finding("trainees_mismatch", message, vec![quote.document_id.clone()], Vec::new()));
+        }
+    }
+}
+
+fn request_after_start(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if ctx.request.stage != Stage::Request {
+        return;
+    }
+    let lead = ctx.rulebook.parameters.lead_days;
+    let start = ctx.request.training.start_date;
+    let deadline = start - chrono::Duration::days(lead);
+    if ctx.request.submitted_on >= deadline {
+        let message = if lead > 0 {
+            format!(
+                "La demande a été déposée le {}, moins de {lead} jours avant le début de la formation le {} ; elle ne peut pas être prise en charge.",
+                format_date_fr(ctx.request.submitted_on),
+                format_date_fr(start)
+            )
+        } else {
+            format!(
+                "La demande a été déposée le {}, alors que la formation commence le {} : une demande doit parvenir avant le début de la formation.",
+                format_date_fr(ctx.request.submitted_on),
+                format_date_fr(start)
+            )
+        };
+        out.push(ctx.finding(
+            "request_after_start",
+            message,
+            Vec::new(),
+            vec![dossier_evidence("submitted_on", ctx.request.submitted_on), dossier_evidence("training.start_date", start)],
+        ));
+    }
+}
+
+/// Hours signed per trainee over every sign-in sheet, when measured.
+fn signed_hours<'a>(ctx: &Context<'a>) -> Option<(Vec<(String, Decimal)>, Vec<&'a DocumentReport>)> {
+    let sheets: Vec<&DocumentReport> = ctx.of_kind(DocumentKind::AttendanceSheet).collect();
+    let mut totals: std::collections::BTreeMap<String, Decimal> = Default::default();
+    for sheet in &sheets {
+        let hours = ctx.read(&sheet.fields.hours_by_trainee)?;
+        for (name, h) in &hours.value {
+            *totals.entry(name.clone()).or_default() += *h;
+        }
+    }
+    (!sheets.is_empty()).then(|| (totals.into_iter().collect(), sheets))
+}
+
+fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let training = &ctx.request.training;
+    for sheet in ctx.of_kind(DocumentKind::AttendanceSheet) {
+        if let Some(sessions) = ctx.read(&sheet.fields.sessions) {
+            let outside: Vec<NaiveDate> = sessions
+                .value
+                .iter()
+                .map(|s| s.date)
+                .filter(|d| *d < training.start_date || *d > training.end_date)
+                .collect();
+            if let Some(first) = outside.first() {
+                let message = format!(
+                    "{} porte une séance le {}, en dehors de la période de formation du {} au {}.",
+                    capitalise(&named(sheet)),
+                    format_date_fr(*first),
+                    format_date_fr(training.start_date),
+                    format_date_fr(training.end_date)
+                );
+                out.push(ctx.finding("attendance_outside_dates", message, vec![sheet.document_id.clone()], vec![evidence(sheet, sessions)]));
+            }
+        } else if let (Some(start), Some(end)) = (ctx.read(&sheet.fields.start_date), ctx.read(&sheet.fields.end_date)) {
+            if start.value < training.start_date || end.value > training.end_date {
+                let message = format!(
+                    "{} couvre du {} au {}, en dehors de la période de formation du {} au {}.",
+                    capitalise(&named(sheet)),
+                    format_date_fr(start.value),
+                    format_date_fr(end.value),
+                    format_date_fr(training.start_date),
+                    format_date_fr(training.end_date)
+                );
+                out.push(ctx.finding("attendance_outside_dates", message, vec![sheet.document_id.clone()], vec![evidence(sheet, start)]));
+            }
+        }
+    }
+    if ctx.request.stage != Stage::Payment {
+        return;
+    }
+    match signed_hours(ctx) {
+        Some((by_trainee, sheets)) => {
+            let short: Vec<&(String, Decimal)> = by_trainee.iter().filter(|(_, h)| *h < training.hours).collect();
+            let missing_trainees = (training.trainees as usize).saturating_sub(by_trainee.len());
+            if short.is_empty() && missing_trainees == 0 {
+                return;
+            }
+            let mut parts: Vec<String> = short
+                .iter()
+                .map(|(name, h)| format!("{name} : {} sur {}", format_hours_fr(*h), format_hours_fr(training.hours)))
+                .collect();
+            if missing_trainees > 0 {
+                parts.push(format!("{missing_trainees} stagiaire(s) prévu(s) absent(s) des feuilles"));
+            }
+            let amounts = amounts(ctx);
+            let payable = match (amounts.payable_hours, amounts.fundable) {
+                (Some(h), Some(f)) => format!(" ; heures payables : {}, montant payable au prorata : {}", format_hours_fr(h), format_eur_fr(f)),
+                _ => String::new(),
+            };
+            let message = format!("Heures émargées inférieures aux heures prévues ({}){payable}.", parts.join(", "));
+            let evidence: Vec<Evidence> = sheets
+                .iter()
+                .filter_map(|s| s.fields.hours_by_trainee.as_ref().map(|f| evidence(s, f)))
+                .collect();
+            out.push(ctx.finding("attendance_hours_short", message, ids(&sheets), evidence));
+        }
+        None => {
+            let sheets: Vec<&DocumentReport> = ctx.of_kind(DocumentKind::AttendanceSheet).collect();
+            if sheets.is_empty() {
+                return;
+            }
+            let message = "Les heures émargées par stagiaire n'ont pas pu être mesurées sur les feuilles d'émargement ; contrôlez les signatures à la main.".to_string();
+            out.push(ctx.finding("attendance_hours_short", message, ids(&sheets), Vec::new()));
+        }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str())
+}
+
+fn programme_content(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for document in ctx.of_kind(DocumentKind::Programme) {
+        let Some(sections) = ctx.read(&document.fields.sections) else { continue };
+        let missing: Vec<&str> = sections.value.items().iter().filter(|(_, present)| !present).map(|(name, _)| *name).collect();
+        if !missing.is_empty() {
+            let message = format!(
+                "{} ne mentionne pas : {} (indicateur 1 du référentiel Qualiopi) ; demandez un programme complet.",
+                capitalise(&named(document)),
+                missing.join(", ")
+            );
+            out.push(ctx.finding("programme_content_incomplete", message, vec![document.document_id.clone()], Vec::new()));
+        }
+    }
+}
+
+fn invoice_exceeds_quote(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let quote_ht = ctx.first(DocumentKind::Quote).and_then(|q| ctx.read(&q.fields.total_ht).map(|ht| (q, ht)));
+    for invoice in ctx.of_kind(DocumentKind::Invoice) {
+        match (ctx.read(&invoice.fields.total_ht), quote_ht) {
+            (Some(inv), Some((quote, q))) if inv.value > q.value + ctx.rulebook.parameters.amount_tolerance => {
+                let message = format!(
+                    "Le total HT de {} ({}) dépasse celui du devis ({}) ; un avenant est nécessaire.",
+                    named(invoice),
+                    format_eur_fr(inv.value),
+                    format_eur_fr(q.value)
+                );
+                out.push(ctx.finding(
+                    "invoice_exceeds_quote",
+                    message,
+                    vec![invoice.document_id.clone(), quote.document_id.clone()],
+                    vec![evidence(invoice, inv), evidence(quote, q)],
+                ));
+            }
+            (None, _) => {
+                let message = format!("Le total HT n'a pas pu être lu sur {} ; comparez-le au devis.", named(invoice));
+                out.push(ctx.undecided("invoice_exceeds_quote", message, vec![invoice.document_id.clone()]));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn scheme_not_eligible(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let scheme = &ctx.request.scheme;
+    match ctx.rulebook.schemes.get(scheme) {
+        None => {
+            let message = format!("Le dispositif « {scheme} » est inconnu du référentiel {} ; les exigences par défaut ont été appliquées.", ctx.rulebook.id);
+            out.push(ctx.finding("scheme_not_eligible", message, Vec::new(), vec![dossier_evidence("scheme", scheme)]));
+        }
+        Some(definition) => {
+            if let (Some(max), Some(headcount)) = (definition.max_headcount, ctx.request.company.headcount) {
+                if headcount > max {
+                    let message = format!(
+                        "L'entreprise compte {headcount} salariés : le dispositif {} est réservé aux entreprises de moins de {} salariés ; orientez la demande vers un autre financement.",
+                        definition.label,
+                        max + 1
+                    );
+                    out.push(ctx.finding("scheme_not_eligible", message, Vec::new(), vec![dossier_evidence("company.headcount", headcount)]));
+                }
+            }
+        }
+    }
+}
+
+/// The verdict's amounts: requested, quote total, ceiling and fundable (pro rata of the
+/// attended hours at stage payment).
+pub(crate) fn amounts(ctx: &Context<'_>) -> Amounts {
+    let requested = ctx.request.requested_amount;
+    let quote_total_ht = ctx.first(DocumentKind::Quote).and_then(|q| ctx.read(&q.fields.total_ht)).map(|f| f.value);
+    let trainee_hours = planned_trainee_hours(ctx);
+    let ceiling = ctx
+        .rulebook
+        .schemes
+        .get(&ctx.request.scheme)
+        .and_then(|s| s.hourly_ceiling)
+        .map(|c| (c * trainee_hours).round_dp(2));
+    let mut fundable = [Some(requested), quote_total_ht, ceiling].into_iter().flatten().min();
+    let mut payable_hours = None;
+    let mut planned_hours = None;
+    if ctx.request.stage == Stage::Payment {
+        if let Some((by_trainee, _)) = signed_hours(ctx) {
+            let hours = ctx.request.training.hours;
+            let attended: Decimal = by_trainee.iter().map(|(_, h)| (*h).min(hours)).sum();
+            payable_hours = Some(attended.normalize());
+            planned_hours = Some(trainee_hours.normalize());
+            if trainee_hours > Decimal::ZERO {
+                fundable = fundable.map(|f| (f * attended.min(trainee_hours) / trainee_hours).round_dp(2));
+            }
+        }
+    }
+    let two_dp = |v: Decimal| {
+        let mut v = v;
+        v.rescale(2);
+        v
+    };
+    Amounts {
+        requested: Some(two_dp(requested)),
+        quote_total_ht: quote_total_ht.map(two_dp),
+        ceiling: ceiling.map(two_dp),
+        fundable: fundable.map(two_dp),
+        payable_hours,
+        planned_hours,
+    }
+}
