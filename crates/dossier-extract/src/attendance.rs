@@ -33,8 +33,6 @@ struct Slot {
     date: NaiveDate,
     period: SessionPeriod,
     hours: Option<Decimal>,
-    x0: f32,
-    x1: f32,
 }
 
 pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
@@ -138,89 +136,172 @@ fn is_trainee_name(text: &str) -> bool {
     letters >= 3 && text.chars().count() <= 60 && !text.chars().any(|c| c.is_ascii_digit()) && !NOT_TRAINEE.is_match(&folded)
 }
 
-/// The grid shape: a header of half-day columns, then one row per trainee.
+/// A half-day column of a grid: its slot and the x coordinate of its centre.
+struct Column {
+    slot: Slot,
+    center: f32,
+}
+
+/// The grid shape: headers of half-day columns (several when the sheet runs over several
+/// pages or blocks), each followed by one row per trainee. Words are assigned to the column
+/// whose centre is nearest, so merged cells and centred texts still land in their column.
 fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> Option<Marks> {
-    for (header_index, header) in view.lines.iter().enumerate() {
-        let slots = header_slots(view, header_index, timetable);
-        if slots.len() < 2 {
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut marks: BTreeMap<String, BTreeMap<usize, bool>> = BTreeMap::new();
+    let mut uncertain = 0usize;
+    let mut first: Option<(u32, String, BBox)> = None;
+    let mut bbox: Option<BBox> = None;
+    let mut index = 0;
+    while index < view.lines.len() {
+        let Some((columns, header_lines)) = header_columns(view, index, timetable) else {
+            index += 1;
             continue;
-        }
-        let mut signatures: BTreeMap<String, Vec<bool>> = BTreeMap::new();
-        let mut bbox = header.line.bbox;
-        let mut previous_y = header.line.bbox.y0;
-        let mut uncertain = 0usize;
-        for row in view.lines.iter().skip(header_index + 1).take(120) {
-            if row.page != header.page || previous_y - row.line.bbox.y1 > header.line.size.max(6.0) * 6.0 {
+        };
+        let header = &view.lines[index];
+        first.get_or_insert_with(|| (header.page, crate::view::evidence_of(header.text()), header.line.bbox));
+        let slot_ids: Vec<usize> = columns
+            .iter()
+            .map(|c| match slots.iter().position(|s| s.date == c.slot.date && s.period == c.slot.period) {
+                Some(i) => i,
+                None => {
+                    slots.push(c.slot.clone());
+                    slots.len() - 1
+                }
+            })
+            .collect();
+        let spacing = if columns.len() > 1 { (columns[1].center - columns[0].center).abs() } else { 90.0 };
+        let name_limit = columns[0].center - spacing / 2.0;
+        let mut previous_y = view.lines[index + header_lines - 1].line.bbox.y0;
+        let mut row_index = index + header_lines;
+        while row_index < view.lines.len() {
+            let row = &view.lines[row_index];
+            if row.page != header.page || previous_y - row.line.bbox.y1 > header.line.size.max(6.0) * 6.0 || header_columns(view, row_index, timetable).is_some() {
                 break;
             }
             previous_y = row.line.bbox.y0;
-            let Some(first) = row.line.cells.first() else { continue };
-            if first.bbox.x1 > slots[0].x0 + 2.0 && first.bbox.x0 >= slots[0].x0 - 2.0 {
+            row_index += 1;
+            let name: Vec<&str> = row.line.words.iter().filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 < name_limit).map(|w| w.text.as_str()).collect();
+            let name = name.join(" ");
+            if !is_trainee_name(&name) {
                 continue;
             }
-            let name = first.text.trim();
-            if !is_trainee_name(name) {
-                if crate::view::fold(name).0.starts_with("total") {
-                    break;
+            let mut texts: Vec<String> = vec![String::new(); columns.len()];
+            for word in row.line.words.iter().filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 >= name_limit) {
+                let center = (word.bbox.x0 + word.bbox.x1) / 2.0;
+                let nearest = columns
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| (a.1.center - center).abs().total_cmp(&(b.1.center - center).abs()))
+                    .map(|(i, _)| i);
+                if let Some(i) = nearest {
+                    texts[i].push_str(&word.text);
+                    texts[i].push(' ');
                 }
-                continue;
             }
-            let mut signed = Vec::with_capacity(slots.len());
-            for slot in &slots {
-                let cell = row.line.cells.iter().skip(1).find(|c| overlap(c.bbox.x0, c.bbox.x1, slot.x0, slot.x1) > 0.3);
-                let mark = match cell {
-                    Some(cell) => {
-                        let folded = crate::view::fold(&cell.text).0;
-                        if ABSENT.is_match(&folded) {
-                            false
-                        } else if SIGNED.is_match(&folded) {
-                            true
-                        } else {
-                            uncertain += 1;
-                            false
-                        }
-                    }
-                    None => false,
+            let entry = marks.entry(name).or_default();
+            for (column, text) in texts.iter().enumerate() {
+                let folded = crate::view::fold(text).0;
+                let signed = if folded.trim().is_empty() || ABSENT.is_match(&folded) {
+                    false
+                } else if SIGNED.is_match(&folded) {
+                    true
+                } else {
+                    uncertain += 1;
+                    false
                 };
-                signed.push(mark);
+                *entry.entry(slot_ids[column]).or_default() |= signed;
             }
-            bbox = bbox.union(row.line.bbox);
-            signatures.insert(name.to_string(), signed);
+            bbox = Some(bbox.map_or(row.line.bbox, |b| b.union(row.line.bbox)));
         }
-        if signatures.is_empty() {
-            continue;
-        }
-        let confidence = if uncertain == 0 { 0.9 } else { 0.6 };
-        return Some(Marks { slots, signatures, page: header.page, evidence: crate::view::evidence_of(header.text()), bbox, confidence });
+        index = row_index.max(index + 1);
     }
-    None
+    let (page, evidence, header_box) = first?;
+    if marks.is_empty() || slots.len() < 2 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..slots.len()).collect();
+    order.sort_by_key(|i| (slots[*i].date, slots[*i].period == SessionPeriod::Pm));
+    let signatures = marks
+        .into_iter()
+        .map(|(name, by_slot)| (name, order.iter().map(|i| by_slot.get(i).copied().unwrap_or(false)).collect()))
+        .collect();
+    let slots = order.iter().map(|i| slots[*i].clone()).collect();
+    let confidence = if uncertain == 0 { 0.9 } else { 0.6 };
+    Some(Marks { slots, signatures, page, evidence, bbox: bbox.map_or(header_box, |b| b.union(header_box)), confidence })
 }
 
-fn overlap(a0: f32, a1: f32, b0: f32, b1: f32) -> f32 {
-    let inter = a1.min(b1) - a0.max(b0);
-    let narrow = (a1 - a0).min(b1 - b0).max(1.0);
-    (inter / narrow).max(0.0)
+/// Half-day periods stated in a line: words ("matin", "après-midi") or time ranges, with the
+/// x centre of each.
+fn periods_in(line: &LineView<'_>) -> Vec<(SessionPeriod, f32, Option<Decimal>)> {
+    static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"apres-?\s?midi|\bmatin(ee)?\b|\b[0-2]?\d\s*[h:]\s*[0-5]?\d?\s*(-|a|à)\s*[0-2]?\d\s*[h:]\s*[0-5]?\d?")
+    });
+    PERIOD
+        .find_iter(&line.folded)
+        .filter_map(|m| {
+            let (start, end) = (line.orig(m.start()), line.orig(m.end()));
+            let text = &line.text()[start..end];
+            let folded = m.as_str();
+            let period = period_of(text, folded)?;
+            let hours = dossier_parse::find_time_range(text).map(|(h, _, _)| h);
+            let b = line.span_bbox(start, end);
+            Some((period, (b.x0 + b.x1) / 2.0, hours))
+        })
+        .collect()
 }
 
-/// Half-day columns of a header line: each cell with a period (word or time range) whose
-/// date is in the cell or in an overlapping cell of the line above; or cells that are dates
-/// followed by a sub-header line of periods.
-fn header_slots(view: &DocView<'_>, index: usize, timetable: &(Option<Decimal>, Option<Decimal>)) -> Vec<Slot> {
-    let line: &LineView<'_> = &view.lines[index];
-    let mut slots = Vec::new();
-    let above = index.checked_sub(1).map(|i| &view.lines[i]).filter(|a| a.page == line.page && a.line.bbox.y0 - line.line.bbox.y1 < line.line.size * 3.0);
-    for cell in line.line.cells.iter().skip(1) {
-        let folded = crate::view::fold(&cell.text).0;
-        let Some(period) = period_of(&cell.text, &folded) else { continue };
-        let date = values::date(&cell.text).map(|(d, _, _)| d).or_else(|| {
-            above.and_then(|a| {
-                a.line.cells.iter().find(|c| overlap(c.bbox.x0, c.bbox.x1, cell.bbox.x0, cell.bbox.x1) > 0.0 || (c.bbox.x0 <= cell.bbox.x0 && c.bbox.x1 >= cell.bbox.x0 - 5.0)).and_then(|c| values::date(&c.text).map(|(d, _, _)| d))
-            })
-        });
-        let Some(date) = date else { continue };
-        slots.push(Slot { date, period, hours: slot_hours(&cell.text, period, timetable), x0: cell.bbox.x0, x1: cell.bbox.x1 });
+/// The columns of a grid header starting at line `index`: either one line holding dates and
+/// periods, or a line of dates above a line of periods. Returns the columns and how many
+/// lines the header takes.
+fn header_columns(view: &DocView<'_>, index: usize, timetable: &(Option<Decimal>, Option<Decimal>)) -> Option<(Vec<Column>, usize)> {
+    let line = &view.lines[index];
+    let dates: Vec<(NaiveDate, f32, usize)> = dossier_parse::find_dates(line.text())
+        .into_iter()
+        .map(|m| {
+            let b = line.span_bbox(m.start, m.end);
+            (m.date, (b.x0 + b.x1) / 2.0, m.start)
+        })
+        .collect();
+    if dates.is_empty() || dates.len() > 40 {
+        return None;
     }
-    slots
+    let periods = periods_in(line);
+    let make = |date: NaiveDate, period: SessionPeriod, hours: Option<Decimal>, center: f32| Column {
+        slot: Slot { date, period, hours: hours.or(match period {
+            SessionPeriod::Am => timetable.0,
+            SessionPeriod::Pm => timetable.1,
+        }) },
+        center,
+    };
+    if !periods.is_empty() {
+        // One line: each date owns the periods that follow it up to the next date.
+        let mut columns = Vec::new();
+        let text = line.text();
+        for (i, (date, _, start)) in dates.iter().enumerate() {
+            let end = dates.get(i + 1).map_or(text.len(), |d| d.2);
+            let segment = &text[*start..end];
+            let (folded, _) = crate::view::fold(segment);
+            let Some(period) = period_of(segment, &folded) else { continue };
+            let hours = dossier_parse::find_time_range(segment).map(|(h, _, _)| h);
+            let b = line.span_bbox(*start, end);
+            columns.push(make(*date, period, hours, (b.x0 + b.x1) / 2.0));
+        }
+        return (columns.len() >= 1 && columns.len() * 2 >= dates.len()).then_some((columns, 1));
+    }
+    // Two lines: dates above, periods below.
+    let below = view.lines.get(index + 1).filter(|b| b.page == line.page && line.line.bbox.y0 - b.line.bbox.y1 < line.line.size * 2.5)?;
+    let periods = periods_in(below);
+    if periods.is_empty() || periods.len() < dates.len().min(2) || !dossier_parse::find_dates(below.text()).is_empty() {
+        return None;
+    }
+    let columns = periods
+        .into_iter()
+        .filter_map(|(period, center, hours)| {
+            let nearest = dates.iter().min_by(|a, b| (a.1 - center).abs().total_cmp(&(b.1 - center).abs()))?;
+            Some(make(nearest.0, period, hours, center))
+        })
+        .collect();
+    Some((columns, 2))
 }
 
 /// The list shape: one line per trainee and half-day.
@@ -249,7 +330,7 @@ fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
         let slot_index = match slots.iter().position(|s| s.date == date && s.period == period) {
             Some(i) => i,
             None => {
-                slots.push(Slot { date, period, hours, x0: 0.0, x1: 0.0 });
+                slots.push(Slot { date, period, hours });
                 slots.len() - 1
             }
         };

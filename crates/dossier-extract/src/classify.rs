@@ -80,11 +80,16 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         cue(AttendanceSheet, First, r"\bmatin\b|apres-?\s?midi|\bam\b|\bpm\b|demi-?journee", 1.5),
         cue(AttendanceSheet, First, r"signature|signe le|\bsigne\b", 1.0),
         cue(AttendanceSheet, First, r"stagiaires?|participants?|apprenants?", 0.5),
-        // Documents that are none of the kinds.
-        cue(Quote, Title, r"conditions generales|reglement interieur|\bcatalogue\b|calendrier|\bplaquette\b|\bbrochure\b|livret d'accueil", -7.0),
-        cue(Programme, Title, r"conditions generales|reglement interieur|\bcatalogue\b|calendrier|\bplaquette\b|\bbrochure\b|livret d'accueil|nos formations", -8.0),
-        cue(Invoice, Title, r"conditions generales|reglement interieur|\bcatalogue\b", -7.0),
+        cue(Programme, First, r"description du programme|programme (detaille )?de (la )?formation|contenu du programme|\bprogramme\s*:", 2.5),
+        cue(Programme, First, r"objectifs pedagogiques|objectifs operationnels|competences visees", 2.0),
+        cue(Programme, First, r"\bduree\s*:", 1.0),
     ]
+});
+
+/// Titles of documents that are none of the kinds (terms of sale, catalogues, rules):
+/// they count against every kind.
+static NOT_A_PIECE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"conditions generales|reglement interieur|\bcatalogue\b|calendrier|\bplaquette\b|\bbrochure\b|livret d'accueil|nos formations|offre de formations|charte|politique de confidentialite|mentions legales")
 });
 
 /// Below this score a document is `unknown`.
@@ -108,7 +113,14 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
     sizes.sort_by(f32::total_cmp);
     let median = sizes[sizes.len() / 2];
     let join = |lines: &mut dyn Iterator<Item = &str>| lines.collect::<Vec<_>>().join("\n");
-    let title = join(&mut first_page.iter().filter(|l| l.top_fraction() < 0.33 || l.line.size >= median * 1.3).map(|l| l.folded.as_str()));
+    // Headings: large lines, or short lines at the top of the page (not prose that happens
+    // to sit high on the page).
+    let title = join(
+        &mut first_page
+            .iter()
+            .filter(|l| l.line.size >= median * 1.2 || (l.top_fraction() < 0.25 && l.text().chars().count() <= 70))
+            .map(|l| l.folded.as_str()),
+    );
     let first = join(&mut first_page.iter().map(|l| l.folded.as_str()));
     let first_number = first_page[0].page;
     let rest = join(&mut view.lines.iter().filter(|l| l.page != first_number && l.page <= first_number + 8).map(|l| l.folded.as_str()));
@@ -124,6 +136,11 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
             if let Some(slot) = KINDS.iter().position(|k| *k == cue.kind) {
                 scores[slot] += cue.weight;
             }
+        }
+    }
+    if NOT_A_PIECE.is_match(&title) {
+        for score in &mut scores {
+            *score -= 8.0;
         }
     }
     let mut ranked: Vec<(DocumentKind, f64)> = KINDS.iter().copied().zip(scores).collect();

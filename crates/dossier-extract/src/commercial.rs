@@ -265,7 +265,7 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
         return (start, end);
     }
     // A single day, or a list of days.
-    static DAYS: LazyLock<Regex> = LazyLock::new(|| re(r"dates?\s*(de\s*(la\s*)?(formation|session|realisation|l'action|stage|intervention))?\s*:|jours? de formation\s*:"));
+    static DAYS: LazyLock<Regex> = LazyLock::new(|| re(r"dates?\s*(de\s*(la\s*)?(formation|session|realisation|l'action|stage|intervention))?\s*:|jours? de formation\s*:|(se deroulera|aura lieu|se tiendra|realisee?|dispensee?)\s+le\b|\bsession\s*:"));
     for (index, line) in view.lines.iter().enumerate() {
         let Some(m) = DAYS.find(&line.folded) else { continue };
         if NOT_TRAINING.is_match(&line.folded) {

@@ -44,15 +44,21 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
     if let Some(role) = nearest(before) {
         return role;
     }
-    // Walk up the same column block.
+    // A legal-notice line ("… SIRET … - NDA …") names the provider after the number.
+    if PROVIDER_WORDS.is_match(&line.folded) && !CLIENT_WORDS.is_match(&line.folded) {
+        return Role::Provider;
+    }
+    // Walk up the same block: a few lines in the same column, stopping at a gap or at a
+    // line that belongs to another statement (amounts, dates).
+    static OTHER_BLOCK: LazyLock<Regex> = LazyLock::new(|| re(r"\d[\d\s.,]*\s?(€|eur)|\d{1,2}/\d{1,2}/\d{2,4}"));
     let id_box = line.span_bbox(start, start + 1);
     let mut lower_edge = line.line.bbox.y1;
-    for above in view.lines[..index].iter().rev().take(8) {
+    for above in view.lines[..index].iter().rev().take(3) {
         if above.page != line.page {
             break;
         }
         let gap = above.line.bbox.y0 - lower_edge;
-        if gap > line.line.size.max(6.0) * 3.0 {
+        if gap > line.line.size.max(6.0) * 1.8 || OTHER_BLOCK.is_match(&above.folded) {
             break;
         }
         let same_column = above.line.cells.iter().any(|c| c.bbox.x_overlap_ratio(&id_box) > 0.0 || (c.bbox.x0 - id_box.x0).abs() < 30.0);
@@ -111,7 +117,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     fields.client_siret = client.map(Found::into_field);
 
     // SIREN printed as such (certificates since 2023 carry it).
-    static SIREN_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"\bsiren\b"));
+    static SIREN_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"\bsire[nt]\b"));
     let siren = find_labeled(view, &SIREN_LABEL, &values::siren)
         .into_iter()
         .find(|f| fields.client_siret.as_ref().is_none_or(|c| !c.value.starts_with(&f.value)));
@@ -125,7 +131,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     };
 
     static NDA_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"declaration d.?activite|\bnda\b|\bn\.?d\.?a\.?\b|n\W{0,3}\s*d.?activite|numero d.?activite|enregistre(e)?s? sous le (n|numero)|numero de declaration|n\W{0,3}\s*(de )?declaration|declaration (direccte|dreets|prefecture)|\bda\s*:|numero d.?existence|n\W{0,3}\s*d.?existence|n\W{0,3}\s*d.?enregistrement")
+        re(r"declaration d.?activite|\bnda\b|\bn\.?d\.?a\.?\b|n\W{0,3}\s*d.?activite|numero d.?activite|enregistre(e)?s? sous( le (n|numero))?|numero de declaration|n\W{0,3}\s*(de )?declaration|declaration (direccte|dreets|prefecture)|\bda\s*:|numero d.?existence|n\W{0,3}\s*d.?existence|n\W{0,3}\s*d.?enregistrement")
     });
     fields.provider_nda = find_labeled(view, &NDA_LABEL, &values::nda).into_iter().next().map(Found::into_field);
 

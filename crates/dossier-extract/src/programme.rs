@@ -11,18 +11,20 @@ use crate::commercial::{duration, training_title};
 use crate::view::{DocView, Found, found_at, re};
 
 pub(crate) fn extract_programme(view: &DocView<'_>, fields: &mut Fields) {
-    fields.training_title = training_title(view).or_else(|| title_by_size(view)).map(Found::into_field);
+    let provider = fields.provider_name.as_ref().map_or("", |p| p.value.as_str()).to_string();
+    fields.training_title = training_title(view).or_else(|| title_by_size(view, &provider)).map(Found::into_field);
     fields.duration_hours = duration(view, None).map(Found::into_field);
     fields.sections = Some(sections(view));
 }
 
 static GENERIC_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(programme|fiche|formation|objectifs?|a qui|public|pre-?requis|contenu|organisation|modalites|sommaire|methodes?|moyens|evaluation|accessibilite|tarifs?|contact|duree|qualite|informations|presentation|description|programme detaille|plan|dates?|lieu|page)\b|^programme( detaille)?( de (la )?formation)?$|^[^a-z]*$")
+    re(r"^(programme( detaille)?( de (la )?formation)?|fiche( programme| formation| pedagogique)?|formation|objectifs?( (pedagogiques?|de (la )?formation|operationnels))?|a qui|public|pre-?requis|contenu|organisation|modalites|sommaire|methodes?|moyens|evaluation|accessibilite|tarifs?|contact|duree|qualite|informations|presentation|description( du programme)?|plan|dates?|lieu|page|version|mise a jour)(\s*:.*)?$|^[^a-z]*$")
 });
 
 /// The programme's title when no label names it: the largest line of the first page that
 /// is not a section heading.
-fn title_by_size(view: &DocView<'_>) -> Option<Found<String>> {
+fn title_by_size(view: &DocView<'_>, provider: &str) -> Option<Found<String>> {
+    let provider = if provider.trim().is_empty() { "\u{0}" } else { provider.trim() };
     let first: Vec<(usize, _)> = view.lines.iter().enumerate().filter(|(_, l)| l.page == view.lines[0].page).collect();
     let mut sizes: Vec<f32> = first.iter().map(|(_, l)| l.line.size).collect();
     sizes.sort_by(f32::total_cmp);
@@ -30,10 +32,24 @@ fn title_by_size(view: &DocView<'_>) -> Option<Found<String>> {
     let (index, line) = first
         .iter()
         .filter(|(_, l)| l.line.size >= median * 1.15 && l.text().chars().filter(|c| c.is_alphabetic()).count() >= 6 && l.text().chars().count() <= 160)
-        .filter(|(_, l)| !GENERIC_HEADING.is_match(l.folded.trim()))
+        .filter(|(_, l)| !GENERIC_HEADING.is_match(l.folded.trim()) && !l.text().contains(provider))
         .max_by(|a, b| a.1.line.size.total_cmp(&b.1.line.size).then(b.0.cmp(&a.0)))?;
-    let text = line.text().trim().to_string();
-    Some(found_at(view, *index, text.clone(), 0, text.len(), 0.7))
+    // A long title wraps over several lines of the same size.
+    let mut text = line.text().trim().to_string();
+    let mut last = &line.line;
+    for next in view.lines.iter().skip(index + 1).take(3) {
+        let same_block = next.page == line.page
+            && (next.line.size - last.size).abs() < 0.5
+            && last.bbox.y0 - next.line.bbox.y1 < last.size * 0.8
+            && text.chars().count() + next.text().chars().count() <= 160;
+        if !same_block {
+            break;
+        }
+        text.push(' ');
+        text.push_str(next.text().trim());
+        last = &next.line;
+    }
+    Some(found_at(view, *index, text.clone(), 0, line.text().len(), 0.7))
 }
 
 fn sections(view: &DocView<'_>) -> Field<Sections> {

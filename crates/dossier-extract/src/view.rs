@@ -200,9 +200,33 @@ pub(crate) fn find_labeled<T>(view: &DocView<'_>, label: &Regex, parse: Parser<'
                     break;
                 }
             }
+            // Prose wraps: a value may start at the end of this line and end on the next.
+            if let Some(next) = view.lines.get(index + 1).filter(|n| n.page == line.page && (n.line.size - line.line.size).abs() < 0.5 && line.line.bbox.y0 - n.line.bbox.y1 < line.line.size * 0.8) {
+                let joined = format!("{rest} {}", next.text());
+                if let Some((value, start, end)) = parse(&joined) {
+                    if start < rest.len() && end > rest.len() {
+                        let mut found = found_at(view, index, value, after + start, line.text().len(), 0.85);
+                        found.evidence = evidence_of(&format!("{} {}", line.text().trim(), next.text().trim()));
+                        out.push(found);
+                        break;
+                    }
+                }
+            }
             if let Some(found) = value_below(view, index, line.span_bbox(line.orig(m.start()), after), parse) {
                 out.push(found);
                 break;
+            }
+            // A label that ends its line continues on the next one (wrapped prose).
+            if rest.trim().chars().all(|c| !c.is_alphanumeric()) {
+                if let Some(next) = view.lines.get(index + 1).filter(|n| n.page == line.page) {
+                    let head_end = next.text().char_indices().nth(40).map_or(next.text().len(), |(i, _)| i);
+                    if let Some((value, start, end)) = parse(&next.text()[..head_end]) {
+                        let mut found = found_at(view, index + 1, value, start, end, 0.85);
+                        found.evidence = evidence_of(&format!("{} {}", line.text().trim(), next.text().trim()));
+                        out.push(found);
+                        break;
+                    }
+                }
             }
         }
     }

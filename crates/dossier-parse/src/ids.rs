@@ -86,9 +86,17 @@ static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| {
 fn find_runs(text: &str, len: usize, valid: fn(&str) -> bool) -> Vec<IdMatch> {
     let mut out = Vec::new();
     for m in DIGIT_RUN.find_iter(text) {
-        let run = m.as_str();
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
+        // OCR-confusable letters count as digits only between digits: trim them at the ends.
+        let raw = m.as_str();
+        let lead = raw.len() - raw.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+        let run = raw[lead..].trim_end_matches(|c: char| !c.is_ascii_digit());
+        if run.is_empty() {
+            continue;
+        }
+        let run_start = m.start() + lead;
+        let run_end = run_start + run.len();
+        let before = text[..run_start].chars().next_back();
+        let after = text[run_end..].chars().next();
         if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
             continue;
         }
@@ -112,8 +120,8 @@ fn find_runs(text: &str, len: usize, valid: fn(&str) -> bool) -> Vec<IdMatch> {
                 let has_real_digits = raw.iter().filter(|c| c.is_ascii_digit()).count() * 4 >= len * 3;
                 let value: String = raw.iter().filter_map(|c| ocr_digit(*c)).collect();
                 if has_real_digits && valid(&value) {
-                    let start = m.start() + chars[first].0;
-                    let end = m.start() + chars[last].0 + chars[last].1.len_utf8();
+                    let start = run_start + chars[first].0;
+                    let end = run_start + chars[last].0 + chars[last].1.len_utf8();
                     out.push(IdMatch { value, start, end, repaired });
                     k += len;
                     continue;

@@ -126,6 +126,7 @@ fn identifiers() {
     assert_eq!(find_siren("N° SIREN : 939 769 147")[0].value, "939769147");
     assert_eq!(find_nda("déclaration d'activité 93 13 20131 13")[0].value, "93132013113");
     assert!(find_nda("99132013113").is_empty());
+    assert_eq!(find_nda("enregistrée sous le numéro 75 66 84829 66 auprès")[0].value, "75668482966");
     // OCR confusions are repaired only when the check digit then holds.
     let repaired = find_siret("SIRET 9131132960OO36");
     assert_eq!(repaired[0].value, "91311329600036");
