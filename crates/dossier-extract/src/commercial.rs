@@ -144,7 +144,8 @@ fn line_items(view: &DocView<'_>) -> Option<Found<Vec<LineItem>>> {
     let mut loose: Vec<(f32, String)> = Vec::new();
     let mut previous_y = header.line.bbox.y0;
     for line in view.lines.iter().skip(header_index + 1).take(60) {
-        if line.page != header.page || previous_y - line.line.bbox.y1 > header.line.size.max(6.0) * 5.0 || TOTALS_LINE.is_match(&line.folded) {
+        let closes = TOTALS_LINE.is_match(&line.folded) || HT_LABEL.is_match(&line.folded) || TTC_LABEL.is_match(&line.folded);
+        if line.page != header.page || previous_y - line.line.bbox.y1 > header.line.size.max(6.0) * 5.0 || closes {
             break;
         }
         previous_y = line.line.bbox.y0;
@@ -265,7 +266,7 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
         return (start, end);
     }
     // A single day, or a list of days.
-    static DAYS: LazyLock<Regex> = LazyLock::new(|| re(r"dates?\s*(de\s*(la\s*)?(formation|session|realisation|l'action|stage|intervention))?\s*:|jours? de formation\s*:|(se deroulera|aura lieu|se tiendra|realisee?|dispensee?)\s+le\b|\bsession\s*:"));
+    static DAYS: LazyLock<Regex> = LazyLock::new(|| re(r"(dates?(\(s\))?|periode|jours?)\s*(de\s*(la\s*)?(formation|session|realisation|l'action|stage|intervention))\s*:|\bdates\s*:|\bperiode\s*:|jours? de formation\s*:|(se deroulera|aura lieu|se tiendra|realisee?|dispensee?)\s+le\b|\bsession\s*:"));
     for (index, line) in view.lines.iter().enumerate() {
         let Some(m) = DAYS.find(&line.folded) else { continue };
         if NOT_TRAINING.is_match(&line.folded) {
@@ -311,8 +312,11 @@ fn trainees(view: &DocView<'_>) -> Option<Found<u32>> {
         if line.folded.contains("maximum") || line.folded.contains("minimum") || line.folded.contains(" max") {
             continue;
         }
-        if let Some(caps) = INLINE.captures(&line.folded) {
-            let Some(m) = caps.get(1) else { continue };
+        // The count may wrap: "au bénéfice de 4" / "salariés".
+        let next = view.lines.get(index + 1).filter(|n| n.page == line.page).map_or("", |n| n.folded.as_str());
+        let joined = format!("{} {next}", line.folded);
+        if let Some(caps) = INLINE.captures(&joined) {
+            let Some(m) = caps.get(1).filter(|m| m.end() <= line.folded.len()) else { continue };
             let (start, end) = (line.orig(m.start()), line.orig(m.end()));
             if let Ok(n) = line.text()[start..end].parse::<u32>() {
                 if (1..=999).contains(&n) {

@@ -118,9 +118,15 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
 
     // SIREN printed as such (certificates since 2023 carry it).
     static SIREN_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"\bsire[nt]\b"));
-    let siren = find_labeled(view, &SIREN_LABEL, &values::siren)
-        .into_iter()
-        .find(|f| fields.client_siret.as_ref().is_none_or(|c| !c.value.starts_with(&f.value)));
+    // A SIREN counts only on a line that names it; the SIRET's prefix is stronger otherwise,
+    // and an NDA's digits must not pass for a SIREN.
+    static SIREN_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\bsiren\b|\bsiret\b"));
+    let siren = find_labeled(view, &SIREN_LABEL, &values::siren).into_iter().find(|f| {
+        let line = &view.lines[f.line_index];
+        SIREN_WORD.is_match(&line.folded)
+            && !dossier_parse::find_nda(line.text()).iter().any(|n| n.value.contains(&f.value))
+            && fields.client_siret.as_ref().is_none_or(|c| !c.value.starts_with(&f.value))
+    });
     fields.provider_siren = match siren {
         Some(found) => Some(found.into_field()),
         None => fields.provider_siret.as_ref().map(|siret| {

@@ -204,8 +204,13 @@ pub(crate) fn find_labeled<T>(view: &DocView<'_>, label: &Regex, parse: Parser<'
             if let Some(next) = view.lines.get(index + 1).filter(|n| n.page == line.page && (n.line.size - line.line.size).abs() < 0.5 && line.line.bbox.y0 - n.line.bbox.y1 < line.line.size * 0.8) {
                 let joined = format!("{rest} {}", next.text());
                 if let Some((value, start, end)) = parse(&joined) {
-                    if start < rest.len() && end > rest.len() {
-                        let mut found = found_at(view, index, value, after + start, line.text().len(), 0.85);
+                    let close = joined[..start].chars().filter(|c| c.is_alphabetic()).count() <= 40;
+                    if close && end > rest.len() {
+                        let mut found = if start > rest.len() {
+                            found_at(view, index + 1, value, start - rest.len() - 1, end - rest.len() - 1, 0.85)
+                        } else {
+                            found_at(view, index, value, after + start, line.text().len(), 0.85)
+                        };
                         found.evidence = evidence_of(&format!("{} {}", line.text().trim(), next.text().trim()));
                         out.push(found);
                         break;
