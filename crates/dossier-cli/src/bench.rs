@@ -32,7 +32,12 @@ pub(crate) enum BenchCommand {
 fn pdftotext(files: &[PathBuf]) -> Option<Duration> {
     let started = Instant::now();
     for file in files {
-        let status = Command::new("pdftotext").arg("-layout").arg(file).arg("/dev/null").status().ok()?;
+        let status = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(file)
+            .arg("/dev/null")
+            .status()
+            .ok()?;
         if !status.success() {
             return None;
         }
@@ -43,7 +48,13 @@ fn pdftotext(files: &[PathBuf]) -> Option<Duration> {
 fn pdfs_in(dirs: &[PathBuf]) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = dirs
         .iter()
-        .flat_map(|d| std::fs::read_dir(d).into_iter().flatten().filter_map(Result::ok).map(|e| e.path()))
+        .flat_map(|d| {
+            std::fs::read_dir(d)
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+        })
         .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
         .collect();
     files.sort();
@@ -63,7 +74,10 @@ fn best_of(rounds: u32, mut f: impl FnMut()) -> Duration {
 
 fn ratio_line(ours: Duration, anchor: Option<Duration>) -> String {
     match anchor {
-        Some(anchor) if !anchor.is_zero() => format!("ratio to pdftotext -layout: {:.2}x", ours.as_secs_f64() / anchor.as_secs_f64()),
+        Some(anchor) if !anchor.is_zero() => format!(
+            "ratio to pdftotext -layout: {:.2}x",
+            ours.as_secs_f64() / anchor.as_secs_f64()
+        ),
         _ => "pdftotext not available: no ratio".to_string(),
     }
 }
@@ -72,7 +86,10 @@ pub(crate) fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     let options = ReadOptions::default();
     match command {
         BenchCommand::Read { files, rounds } => {
-            let inputs: Vec<(PathBuf, Vec<u8>)> = files.iter().filter_map(|f| std::fs::read(f).ok().map(|b| (f.clone(), b))).collect();
+            let inputs: Vec<(PathBuf, Vec<u8>)> = files
+                .iter()
+                .filter_map(|f| std::fs::read(f).ok().map(|b| (f.clone(), b)))
+                .collect();
             let ours = best_of(rounds, || {
                 for (path, bytes) in &inputs {
                     let name = path.display().to_string();

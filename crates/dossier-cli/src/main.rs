@@ -15,7 +15,11 @@ use dossier_core::{ReadOptions, folder, read_document};
 use dossier_rules::Rulebook;
 
 #[derive(Parser)]
-#[command(name = "dossier", version, about = "Pré-contrôle des dossiers de financement de formation (OPCO)")]
+#[command(
+    name = "dossier",
+    version,
+    about = "Pré-contrôle des dossiers de financement de formation (OPCO)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,12 +58,19 @@ enum Command {
 }
 
 fn default_format() -> Format {
-    if std::io::stdout().is_terminal() { Format::Text } else { Format::Json }
+    if std::io::stdout().is_terminal() {
+        Format::Text
+    } else {
+        Format::Json
+    }
 }
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DOSSIER_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DOSSIER_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse()) {
@@ -75,7 +86,8 @@ fn load_rulebook(path: Option<&PathBuf>) -> anyhow::Result<Rulebook> {
     match path {
         None => Ok(Rulebook::built_in()),
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the rulebook", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read the rulebook", path.display()))?;
             Rulebook::from_toml(&text).with_context(|| format!("{}", path.display()))
         }
     }
@@ -84,8 +96,12 @@ fn load_rulebook(path: Option<&PathBuf>) -> anyhow::Result<Rulebook> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract { file, format } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("{}: cannot be read", file.display()))?;
-            let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("{}: cannot be read", file.display()))?;
+            let name = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             let report = read_document(&name, &name, None, &bytes, &ReadOptions::default());
             let out = match format.unwrap_or_else(default_format) {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
@@ -95,13 +111,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::io::stdout().write_all(out.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { dirs, format, rulebook } => {
+        Command::Validate {
+            dirs,
+            format,
+            rulebook,
+        } => {
             let rulebook = load_rulebook(rulebook.as_ref())?;
             let format = format.unwrap_or_else(default_format);
             let options = ReadOptions::default();
             let progress = (dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
                 let bar = indicatif::ProgressBar::new(dirs.len() as u64);
-                bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} dossiers ({eta})").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} dossiers ({eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
                 bar
             });
             let mut failed = false;
@@ -110,7 +135,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 match folder::validate(dir, &rulebook, &options) {
                     Ok(verdict) => {
                         let out = match format {
-                            Format::Json if dirs.len() > 1 => serde_json::to_string(&verdict)? + "\n",
+                            Format::Json if dirs.len() > 1 => {
+                                serde_json::to_string(&verdict)? + "\n"
+                            }
                             Format::Json => serde_json::to_string_pretty(&verdict)? + "\n",
                             Format::Text => render::verdict_text(&verdict),
                             Format::Html => render::verdict_html(&verdict),
@@ -133,7 +160,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(bar) = progress {
                 bar.finish_and_clear();
             }
-            Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Bench { what } => bench::run(what),
     }

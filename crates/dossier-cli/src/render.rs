@@ -29,21 +29,33 @@ fn eur(value: Option<Decimal>) -> String {
 /// The fields of a document as "name : value (page, confidence)" lines.
 fn field_lines(report: &DocumentReport) -> Vec<String> {
     let value = serde_json::to_value(&report.fields).unwrap_or_default();
-    let Some(map) = value.as_object() else { return Vec::new() };
+    let Some(map) = value.as_object() else {
+        return Vec::new();
+    };
     map.iter()
         .map(|(name, field)| {
             let shown = match &field["value"] {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            format!("{name} : {shown} (p. {}, confiance {})", field["page"], field["confidence"])
+            format!(
+                "{name} : {shown} (p. {}, confiance {})",
+                field["page"], field["confidence"]
+            )
         })
         .collect()
 }
 
 pub(crate) fn document_text(report: &DocumentReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {} (confiance {:.2}), {} page(s)", report.file, report.kind.label_fr(), report.kind_confidence, report.pages);
+    let _ = writeln!(
+        out,
+        "{} — {} (confiance {:.2}), {} page(s)",
+        report.file,
+        report.kind.label_fr(),
+        report.kind_confidence,
+        report.pages
+    );
     if let Some(reason) = &report.reason {
         let _ = writeln!(out, "  illisible : {reason}");
     }
@@ -55,27 +67,56 @@ pub(crate) fn document_text(report: &DocumentReport) -> String {
 
 pub(crate) fn verdict_text(verdict: &Verdict) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Dossier {} : {}", verdict.dossier_id, status_fr(verdict.status));
+    let _ = writeln!(
+        out,
+        "Dossier {} : {}",
+        verdict.dossier_id,
+        status_fr(verdict.status)
+    );
     if verdict.findings.is_empty() {
         let _ = writeln!(out, "  Aucune anomalie détectée.");
     }
     for finding in &verdict.findings {
-        let _ = writeln!(out, "  [{}] {} — {}", severity_fr(finding.severity), finding.rule, finding.message);
+        let _ = writeln!(
+            out,
+            "  [{}] {} — {}",
+            severity_fr(finding.severity),
+            finding.rule,
+            finding.message
+        );
     }
     let a = &verdict.amounts;
-    let _ = writeln!(out, "  Montants : demandé {}, devis HT {}, finançable {}", eur(a.requested), eur(a.quote_total_ht), eur(a.fundable));
+    let _ = writeln!(
+        out,
+        "  Montants : demandé {}, devis HT {}, finançable {}",
+        eur(a.requested),
+        eur(a.quote_total_ht),
+        eur(a.fundable)
+    );
     for document in &verdict.documents {
-        let _ = writeln!(out, "  Pièce {} : {} ({:.2})", document.file, document.kind.label_fr(), document.kind_confidence);
+        let _ = writeln!(
+            out,
+            "  Pièce {} : {} ({:.2})",
+            document.file,
+            document.kind.label_fr(),
+            document.kind_confidence
+        );
     }
     out
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 pub(crate) fn document_html(report: &DocumentReport) -> String {
-    let rows: String = field_lines(report).iter().map(|l| format!("<li>{}</li>", escape(l))).collect();
+    let rows: String = field_lines(report)
+        .iter()
+        .map(|l| format!("<li>{}</li>", escape(l)))
+        .collect();
     format!(
         "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>{0}</title><h1>{0}</h1><p>{1} (confiance {2:.2})</p><ul>{rows}</ul></html>\n",
         escape(&report.file),
@@ -89,14 +130,38 @@ pub(crate) fn verdict_html(verdict: &Verdict) -> String {
         .findings
         .iter()
         .map(|f| {
-            let evidence: String = f.evidence.iter().map(|e| format!("<li><code>{}</code> p.{} : {}</li>", escape(&e.document_id), e.page.map_or("—".into(), |p| p.to_string()), escape(&e.text))).collect();
-            format!("<tr class=\"{0:?}\"><td>{1}</td><td>{2}</td><td>{3}<ul>{evidence}</ul></td></tr>", f.severity, severity_fr(f.severity), escape(&f.rule), escape(&f.message))
+            let evidence: String = f
+                .evidence
+                .iter()
+                .map(|e| {
+                    format!(
+                        "<li><code>{}</code> p.{} : {}</li>",
+                        escape(&e.document_id),
+                        e.page.map_or("—".into(), |p| p.to_string()),
+                        escape(&e.text)
+                    )
+                })
+                .collect();
+            format!(
+                "<tr class=\"{0:?}\"><td>{1}</td><td>{2}</td><td>{3}<ul>{evidence}</ul></td></tr>",
+                f.severity,
+                severity_fr(f.severity),
+                escape(&f.rule),
+                escape(&f.message)
+            )
         })
         .collect();
     let documents: String = verdict
         .documents
         .iter()
-        .map(|d| format!("<li>{} : {} ({:.2})</li>", escape(&d.file), d.kind.label_fr(), d.kind_confidence))
+        .map(|d| {
+            format!(
+                "<li>{} : {} ({:.2})</li>",
+                escape(&d.file),
+                d.kind.label_fr(),
+                d.kind_confidence
+            )
+        })
         .collect();
     format!(
         "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Dossier {id}</title>\

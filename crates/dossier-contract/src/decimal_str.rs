@@ -16,12 +16,23 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     match Raw::deserialize(deserializer)? {
         Raw::Text(text) => {
             let trimmed = text.trim();
-            let plain = !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+            let plain = !trimmed.is_empty()
+                && trimmed
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
             if !plain {
-                return Err(D::Error::custom(format!("\"{text}\" is not a decimal string such as \"3430.00\"")));
+                return Err(D::Error::custom(format!(
+                    "\"{text}\" is not a decimal string such as \"3430.00\""
+                )));
             }
-            Decimal::from_str(trimmed).map_err(|_| D::Error::custom(format!("\"{text}\" is not a decimal string such as \"3430.00\"")))
+            Decimal::from_str(trimmed).map_err(|_| {
+                D::Error::custom(format!(
+                    "\"{text}\" is not a decimal string such as \"3430.00\""
+                ))
+            })
         }
-        Raw::Number(n) => Err(D::Error::custom(format!("expected a decimal string such as \"{n}\", found the number {n}"))),
+        Raw::Number(n) => Err(D::Error::custom(format!(
+            "expected a decimal string such as \"{n}\", found the number {n}"
+        ))),
     }
 }

@@ -9,7 +9,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What a document is, decided from its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     Quote,
@@ -130,7 +132,10 @@ impl Sections {
             ("modalités et délais d'accès", self.access),
             ("méthodes mobilisées", self.methods),
             ("modalités d'évaluation", self.evaluation),
-            ("accessibilité aux personnes handicapées", self.accessibility),
+            (
+                "accessibilité aux personnes handicapées",
+                self.accessibility,
+            ),
             ("tarif", self.price),
             ("contact", self.contact),
         ]

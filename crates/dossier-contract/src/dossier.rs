@@ -84,14 +84,28 @@ pub fn parse_dossier_json(bytes: &[u8]) -> Result<DossierRequest, ContractError>
     let parsed: Result<DossierRequest, _> = serde_path_to_error::deserialize(&mut deserializer);
     match parsed {
         Ok(request) => {
-            deserializer.end().map_err(|e| ContractError { path: ".".into(), problem: e.to_string() })?;
+            deserializer.end().map_err(|e| ContractError {
+                path: ".".into(),
+                problem: e.to_string(),
+            })?;
             Ok(request)
         }
         Err(err) => {
             let path = err.path().to_string();
             let inner = err.into_inner();
-            let problem = if inner.is_syntax() || inner.is_eof() { format!("invalid JSON: {inner}") } else { inner.to_string() };
-            Err(ContractError { path: if path.is_empty() || path == "?" { ".".into() } else { path }, problem })
+            let problem = if inner.is_syntax() || inner.is_eof() {
+                format!("invalid JSON: {inner}")
+            } else {
+                inner.to_string()
+            };
+            Err(ContractError {
+                path: if path.is_empty() || path == "?" {
+                    ".".into()
+                } else {
+                    path
+                },
+                problem,
+            })
         }
     }
 }

@@ -10,13 +10,16 @@
 //! deserialisers of `dossier.json` reject a number where a string is due, and name the field.
 
 mod decimal_str;
-mod dossier;
 mod document;
+mod dossier;
 mod messages;
 mod verdict;
 
+pub use document::{
+    DocumentKind, DocumentReport, Field, Fields, LineItem, Sections, Session, SessionPeriod,
+    TextSource,
+};
 pub use dossier::{Company, DocumentRef, DossierRequest, Stage, Training, parse_dossier_json};
-pub use document::{DocumentKind, DocumentReport, Field, Fields, LineItem, Sections, Session, SessionPeriod, TextSource};
 pub use messages::{DocumentExtracted, DocumentUploaded, routing};
 pub use verdict::{Amounts, Evidence, Finding, Severity, Status, VERDICT_SCHEMA, Verdict};
 
@@ -32,13 +35,29 @@ pub struct ContractError {
 
 /// The JSON Schemas of the contract's types, as (file name, pretty JSON).
 pub fn schemas() -> Vec<(&'static str, String)> {
-    let render = |schema: schemars::Schema| serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n";
+    let render =
+        |schema: schemars::Schema| serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n";
     vec![
-        ("dossier.schema.json", render(schemars::schema_for!(DossierRequest))),
-        ("document.schema.json", render(schemars::schema_for!(DocumentReport))),
-        ("verdict.schema.json", render(schemars::schema_for!(Verdict))),
-        ("document-uploaded.schema.json", render(schemars::schema_for!(DocumentUploaded))),
-        ("document-extracted.schema.json", render(schemars::schema_for!(DocumentExtracted))),
+        (
+            "dossier.schema.json",
+            render(schemars::schema_for!(DossierRequest)),
+        ),
+        (
+            "document.schema.json",
+            render(schemars::schema_for!(DocumentReport)),
+        ),
+        (
+            "verdict.schema.json",
+            render(schemars::schema_for!(Verdict)),
+        ),
+        (
+            "document-uploaded.schema.json",
+            render(schemars::schema_for!(DocumentUploaded)),
+        ),
+        (
+            "document-extracted.schema.json",
+            render(schemars::schema_for!(DocumentExtracted)),
+        ),
     ]
 }
 

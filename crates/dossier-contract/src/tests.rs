@@ -21,10 +21,19 @@ fn the_contract_example_parses() {
 fn problems_name_the_field_path() {
     let cases = [
         (VALID.replace("\"3430.00\"", "3430.0"), "requested_amount"),
-        (VALID.replace("\"2026-03-02\"", "\"02/03/2026\""), "training.start_date"),
+        (
+            VALID.replace("\"2026-03-02\"", "\"02/03/2026\""),
+            "training.start_date",
+        ),
         (VALID.replace("\"request\"", "\"later\""), "stage"),
-        (VALID.replace("\"hours\": \"35\"", "\"hours\": 35"), "training.hours"),
-        (VALID.replace("\"quote\"", "\"brochure\""), "documents[0].declared_kind"),
+        (
+            VALID.replace("\"hours\": \"35\"", "\"hours\": 35"),
+            "training.hours",
+        ),
+        (
+            VALID.replace("\"quote\"", "\"brochure\""),
+            "documents[0].declared_kind",
+        ),
         ("{ not json".to_string(), "."),
     ];
     for (input, path) in cases {
@@ -46,6 +55,9 @@ fn committed_schemas_are_current() {
             std::fs::write(&path, &content).ok();
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(committed == content, "schemas/{name} is stale: run `UPDATE_SCHEMAS=1 cargo test -p dossier-contract`");
+        assert!(
+            committed == content,
+            "schemas/{name} is stale: run `UPDATE_SCHEMAS=1 cargo test -p dossier-contract`"
+        );
     }
 }

@@ -21,7 +21,11 @@ pub enum FolderError {
     #[error("{0}: missing dossier.json")]
     NoDossierJson(PathBuf),
     #[error("{file}: {path}: {problem}")]
-    Invalid { file: PathBuf, path: String, problem: String },
+    Invalid {
+        file: PathBuf,
+        path: String,
+        problem: String,
+    },
     #[error("{file}: cannot be read: {problem}")]
     Io { file: PathBuf, problem: String },
 }
@@ -50,25 +54,49 @@ pub fn load(dir: &Path, max_file_bytes: usize) -> Result<FolderDossier, FolderEr
     if !json_path.is_file() {
         return Err(FolderError::NoDossierJson(json_path));
     }
-    let json = fs::read(&json_path).map_err(|e| FolderError::Io { file: json_path.clone(), problem: e.to_string() })?;
-    let request = parse_dossier_json(&json).map_err(|e| FolderError::Invalid { file: json_path.clone(), path: e.path, problem: e.problem })?;
-    let root = dir.canonicalize().map_err(|e| FolderError::Io { file: dir.to_path_buf(), problem: e.to_string() })?;
+    let json = fs::read(&json_path).map_err(|e| FolderError::Io {
+        file: json_path.clone(),
+        problem: e.to_string(),
+    })?;
+    let request = parse_dossier_json(&json).map_err(|e| FolderError::Invalid {
+        file: json_path.clone(),
+        path: e.path,
+        problem: e.problem,
+    })?;
+    let root = dir.canonicalize().map_err(|e| FolderError::Io {
+        file: dir.to_path_buf(),
+        problem: e.to_string(),
+    })?;
     let refs: Vec<DocumentRef> = match &request.documents {
         Some(list) => list.clone(),
         None => list_files(&root)?
             .into_iter()
-            .map(|name| DocumentRef { document_id: name.clone(), file: name, declared_kind: None, uri: None, sha256: None })
+            .map(|name| DocumentRef {
+                document_id: name.clone(),
+                file: name,
+                declared_kind: None,
+                uri: None,
+                sha256: None,
+            })
             .collect(),
     };
     let files = refs
         .into_iter()
-        .map(|r| FolderFile { bytes: read_confined(&root, &r.file, max_file_bytes), document_id: r.document_id, file: r.file, declared_kind: r.declared_kind })
+        .map(|r| FolderFile {
+            bytes: read_confined(&root, &r.file, max_file_bytes),
+            document_id: r.document_id,
+            file: r.file,
+            declared_kind: r.declared_kind,
+        })
         .collect();
     Ok(FolderDossier { request, files })
 }
 
 fn list_files(root: &Path) -> Result<Vec<String>, FolderError> {
-    let entries = fs::read_dir(root).map_err(|e| FolderError::Io { file: root.to_path_buf(), problem: e.to_string() })?;
+    let entries = fs::read_dir(root).map_err(|e| FolderError::Io {
+        file: root.to_path_buf(),
+        problem: e.to_string(),
+    })?;
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
@@ -82,7 +110,10 @@ fn list_files(root: &Path) -> Result<Vec<String>, FolderError> {
 /// Reads `name` inside `root`, refusing anything that leaves it.
 fn read_confined(root: &Path, name: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
     let relative = Path::new(name);
-    let escapes = relative.is_absolute() || relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    let escapes = relative.is_absolute()
+        || relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
     if name.is_empty() || escapes {
         return Err("chemin refusé : le fichier doit se trouver dans le dossier".into());
     }
@@ -91,12 +122,18 @@ fn read_confined(root: &Path, name: &str, max_bytes: usize) -> Result<Vec<u8>, S
     for component in relative.components() {
         current.push(component);
         match fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => return Err("lien symbolique refusé : le fichier doit se trouver dans le dossier".into()),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(
+                    "lien symbolique refusé : le fichier doit se trouver dans le dossier".into(),
+                );
+            }
             Ok(_) => {}
             Err(_) => return Err("fichier absent du dossier".into()),
         }
     }
-    let resolved = path.canonicalize().map_err(|_| "fichier absent du dossier".to_string())?;
+    let resolved = path
+        .canonicalize()
+        .map_err(|_| "fichier absent du dossier".to_string())?;
     if !resolved.starts_with(root) {
         return Err("chemin refusé : le fichier doit se trouver dans le dossier".into());
     }
@@ -105,7 +142,10 @@ fn read_confined(root: &Path, name: &str, max_bytes: usize) -> Result<Vec<u8>, S
         return Err("ce n'est pas un fichier".into());
     }
     if meta.len() > max_bytes as u64 {
-        return Err(format!("le fichier dépasse la taille maximale ({} Mo)", max_bytes >> 20));
+        return Err(format!(
+            "le fichier dépasse la taille maximale ({} Mo)",
+            max_bytes >> 20
+        ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     fs::File::open(&resolved)
@@ -115,7 +155,11 @@ fn read_confined(root: &Path, name: &str, max_bytes: usize) -> Result<Vec<u8>, S
 }
 
 /// Validates a dossier folder: load, read every document, check, verdict.
-pub fn validate(dir: &Path, rulebook: &Rulebook, options: &ReadOptions) -> Result<Verdict, FolderError> {
+pub fn validate(
+    dir: &Path,
+    rulebook: &Rulebook,
+    options: &ReadOptions,
+) -> Result<Verdict, FolderError> {
     let dossier = load(dir, options.max_file_bytes)?;
     let span = tracing::info_span!("validate", dossier_id = %dossier.request.dossier_id);
     let _entered = span.enter();
@@ -124,7 +168,12 @@ pub fn validate(dir: &Path, rulebook: &Rulebook, options: &ReadOptions) -> Resul
         .iter()
         .map(|f| match &f.bytes {
             Ok(bytes) => read_document(&f.document_id, &f.file, f.declared_kind, bytes, options),
-            Err(reason) => crate::read::unreadable_report(&f.document_id, &f.file, f.declared_kind, reason.clone()),
+            Err(reason) => crate::read::unreadable_report(
+                &f.document_id,
+                &f.file,
+                f.declared_kind,
+                reason.clone(),
+            ),
         })
         .collect();
     Ok(crate::verdict(&dossier.request, documents, rulebook))

@@ -17,7 +17,11 @@ use dossier_rules::Rulebook;
 
 /// Checks a dossier whose documents have been read, and returns its verdict with its
 /// deterministic `verdict_id`: the same submission gets the same id wherever it is checked.
-pub fn verdict(request: &DossierRequest, documents: Vec<DocumentReport>, rulebook: &Rulebook) -> Verdict {
+pub fn verdict(
+    request: &DossierRequest,
+    documents: Vec<DocumentReport>,
+    rulebook: &Rulebook,
+) -> Verdict {
     let id = verdict_id(request, &documents, rulebook);
     let mut verdict = dossier_rules::check_dossier(request, documents, rulebook);
     verdict.verdict_id = Some(id);
@@ -25,7 +29,11 @@ pub fn verdict(request: &DossierRequest, documents: Vec<DocumentReport>, ruleboo
 }
 
 /// A hash of the dossier as submitted, the bytes of its documents and the rulebook.
-pub fn verdict_id(request: &DossierRequest, documents: &[DocumentReport], rulebook: &Rulebook) -> String {
+pub fn verdict_id(
+    request: &DossierRequest,
+    documents: &[DocumentReport],
+    rulebook: &Rulebook,
+) -> String {
     let mut material = serde_json::to_vec(request).unwrap_or_default();
     for document in documents {
         material.extend_from_slice(document.document_id.as_bytes());

@@ -17,7 +17,10 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
-        ReadOptions { pdf: Limits::default(), max_file_bytes: 64 << 20 }
+        ReadOptions {
+            pdf: Limits::default(),
+            max_file_bytes: 64 << 20,
+        }
     }
 }
 
@@ -44,7 +47,14 @@ pub fn detect_content_type(bytes: &[u8]) -> &'static str {
     }
 }
 
-fn unreadable(id: &str, file: &str, declared: Option<DocumentKind>, sha256: String, pages: u32, reason: String) -> DocumentReport {
+fn unreadable(
+    id: &str,
+    file: &str,
+    declared: Option<DocumentKind>,
+    sha256: String,
+    pages: u32,
+    reason: String,
+) -> DocumentReport {
     DocumentReport {
         document_id: id.to_string(),
         file: file.to_string(),
@@ -60,22 +70,43 @@ fn unreadable(id: &str, file: &str, declared: Option<DocumentKind>, sha256: Stri
 }
 
 /// The report of a document whose bytes could not be obtained (absent, refused path).
-pub(crate) fn unreadable_report(id: &str, file: &str, declared: Option<DocumentKind>, reason: String) -> DocumentReport {
+pub(crate) fn unreadable_report(
+    id: &str,
+    file: &str,
+    declared: Option<DocumentKind>,
+    reason: String,
+) -> DocumentReport {
     let mut report = unreadable(id, file, declared, String::new(), 0, reason);
     report.sha256 = None;
     report
 }
 
 /// Reads one uploaded document. Never panics; every failure is an `unreadable` report.
-pub fn read_document(document_id: &str, file: &str, declared_kind: Option<DocumentKind>, bytes: &[u8], options: &ReadOptions) -> DocumentReport {
+pub fn read_document(
+    document_id: &str,
+    file: &str,
+    declared_kind: Option<DocumentKind>,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> DocumentReport {
     let span = tracing::info_span!("read_document", document_id, file);
     let _entered = span.enter();
     let sha256 = sha256_hex(bytes);
     if bytes.is_empty() {
-        return unreadable(document_id, file, declared_kind, sha256, 0, "le fichier est vide".into());
+        return unreadable(
+            document_id,
+            file,
+            declared_kind,
+            sha256,
+            0,
+            "le fichier est vide".into(),
+        );
     }
     if bytes.len() > options.max_file_bytes {
-        let reason = format!("le fichier dépasse la taille maximale ({} Mo)", options.max_file_bytes >> 20);
+        let reason = format!(
+            "le fichier dépasse la taille maximale ({} Mo)",
+            options.max_file_bytes >> 20
+        );
         return unreadable(document_id, file, declared_kind, sha256, 0, reason);
     }
     let outcome = catch_unwind(AssertUnwindSafe(|| read_content(bytes, options)));
@@ -87,7 +118,14 @@ pub fn read_document(document_id: &str, file: &str, declared_kind: Option<Docume
         }
         Err(_) => {
             tracing::error!("panic while reading a document");
-            return unreadable(document_id, file, declared_kind, sha256, 0, "erreur interne pendant la lecture du document".into());
+            return unreadable(
+                document_id,
+                file,
+                declared_kind,
+                sha256,
+                0,
+                "erreur interne pendant la lecture du document".into(),
+            );
         }
     };
     let pages = text.pages.len() as u32;
@@ -95,10 +133,21 @@ pub fn read_document(document_id: &str, file: &str, declared_kind: Option<Docume
         Ok(extraction) => extraction,
         Err(_) => {
             tracing::error!("panic while extracting fields");
-            return unreadable(document_id, file, declared_kind, sha256, pages, "erreur interne pendant l'analyse du document".into());
+            return unreadable(
+                document_id,
+                file,
+                declared_kind,
+                sha256,
+                pages,
+                "erreur interne pendant l'analyse du document".into(),
+            );
         }
     };
-    tracing::debug!(kind = extraction.kind.as_str(), confidence = extraction.kind_confidence, "document read");
+    tracing::debug!(
+        kind = extraction.kind.as_str(),
+        confidence = extraction.kind_confidence,
+        "document read"
+    );
     DocumentReport {
         document_id: document_id.to_string(),
         file: file.to_string(),
@@ -118,29 +167,43 @@ type ReadFailure = (String, u32);
 fn read_content(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource), ReadFailure> {
     match detect_content_type(bytes) {
         "application/pdf" => read_pdf(bytes, options),
-        "image/jpeg" | "image/png" | "image/tiff" => {
-            Err(("image scannée : la lecture par OCR n'est pas disponible dans cette version".into(), 1))
-        }
-        _ => Err(("format non pris en charge (ni PDF, ni JPEG, PNG ou TIFF)".into(), 0)),
+        "image/jpeg" | "image/png" | "image/tiff" => Err((
+            "image scannée : la lecture par OCR n'est pas disponible dans cette version".into(),
+            1,
+        )),
+        _ => Err((
+            "format non pris en charge (ni PDF, ni JPEG, PNG ou TIFF)".into(),
+            0,
+        )),
     }
 }
 
 fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource), ReadFailure> {
     let pdf = dossier_pdf::read_text_layer(bytes, &options.pdf).map_err(|e| {
         let reason = match &e {
-            PdfError::Encrypted => "PDF chiffré (encrypted) : ouverture impossible sans mot de passe".to_string(),
+            PdfError::Encrypted => {
+                "PDF chiffré (encrypted) : ouverture impossible sans mot de passe".to_string()
+            }
             PdfError::NotPdf => "le fichier n'est pas un PDF".to_string(),
             PdfError::Malformed(detail) => format!("PDF endommagé ou tronqué : {detail}"),
             PdfError::NoPages => "le PDF ne contient aucune page".to_string(),
-            PdfError::TooManyPages { pages, limit } => format!("le PDF compte {pages} pages, au-delà de la limite de {limit}"),
+            PdfError::TooManyPages { pages, limit } => {
+                format!("le PDF compte {pages} pages, au-delà de la limite de {limit}")
+            }
         };
         (reason, 0)
     })?;
     let page_count = pdf.pages.len() as u32;
-    let readable = pdf.pages.iter().filter(|p| p.page.char_count() >= MIN_TEXT_CHARS).count();
+    let readable = pdf
+        .pages
+        .iter()
+        .filter(|p| p.page.char_count() >= MIN_TEXT_CHARS)
+        .count();
     if readable == 0 {
         return Err(("PDF sans couche texte exploitable (document scanné) : la lecture par OCR n'est pas disponible dans cette version".into(), page_count));
     }
-    let text = DocText { pages: pdf.pages.into_iter().map(|p| p.page).collect() };
+    let text = DocText {
+        pages: pdf.pages.into_iter().map(|p| p.page).collect(),
+    };
     Ok((text, TextSource::TextLayer))
 }

@@ -22,10 +22,16 @@ use crate::view::{DocView, Found, LineView, find_labeled, re};
 
 static MORNING: LazyLock<Regex> = LazyLock::new(|| re(r"\bmatin(ee)?\b|\bam\b|\bmatinale\b"));
 static AFTERNOON: LazyLock<Regex> = LazyLock::new(|| re(r"apres-?\s?midi|\bpm\b|\bam\s*/\s*pm\b"));
-static SIGNED: LazyLock<Regex> = LazyLock::new(|| re(r"sign|[✓✔☑☒✗✘]|\bpresente?\b|\bok\b|^\s*x\s*$|\b\d{1,2}\s*[:h]\s*\d{2}\b|\bvalide\b"));
-static ABSENT: LazyLock<Regex> = LazyLock::new(|| re(r"absent|\babs\b|excuse|\bnon\b|^\s*[-—–_/]+\s*$|non signe|pas signe|manquant"));
+static SIGNED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"sign|[✓✔☑☒✗✘]|\bpresente?\b|\bok\b|^\s*x\s*$|\b\d{1,2}\s*[:h]\s*\d{2}\b|\bvalide\b")
+});
+static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"absent|\babs\b|excuse|\bnon\b|^\s*[-—–_/]+\s*$|non signe|pas signe|manquant")
+});
 static NOT_TRAINEE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"formateur|formatrice|intervenant|total|signature|nom|stagiaire|participant|date|horaires?|matin|apres|page|organisme|feuille|emargement|intitule|lieu|session|entreprise|siret|responsable|cachet")
+    re(
+        r"formateur|formatrice|intervenant|total|signature|nom|stagiaire|participant|date|horaires?|matin|apres|page|organisme|feuille|emargement|intitule|lieu|session|entreprise|siret|responsable|cachet",
+    )
 });
 
 #[derive(Debug, Clone)]
@@ -36,7 +42,11 @@ struct Slot {
 }
 
 pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
-    static TRAINER: LazyLock<Regex> = LazyLock::new(|| re(r"format(eur|rice)(\(trice\))?\s*(referent|principal)?\s*:|intervenant(e)?\s*:|anime par|animateur\s*:|trainer\s*:|\bformat(eur|rice)\b"));
+    static TRAINER: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"format(eur|rice)(\(trice\))?\s*(referent|principal)?\s*:|intervenant(e)?\s*:|anime par|animateur\s*:|trainer\s*:|\bformat(eur|rice)\b",
+        )
+    });
     fields.trainer = find_labeled(view, &TRAINER, &values::name)
         .into_iter()
         .find(|f| !f.value.to_lowercase().starts_with("signature"))
@@ -47,7 +57,15 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
     let Some(marks) = marks else { return };
     let trainees = marks.signatures.len();
     fields.expected_slots = Some(marks.field((marks.slots.len() * trainees) as u32));
-    fields.signed_slots = Some(marks.field(marks.signatures.values().map(|s| s.iter().filter(|v| **v).count() as u32).sum()));
+    fields.signed_slots = Some(
+        marks.field(
+            marks
+                .signatures
+                .values()
+                .map(|s| s.iter().filter(|v| **v).count() as u32)
+                .sum(),
+        ),
+    );
     let dates = marks.slots.iter().map(|s| s.date);
     if let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) {
         fields.start_date = Some(marks.field(first));
@@ -58,13 +76,23 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
         let sessions: Vec<Session> = marks
             .slots
             .iter()
-            .map(|s| Session { date: s.date, period: s.period, hours: s.hours.unwrap_or_default() })
+            .map(|s| Session {
+                date: s.date,
+                period: s.period,
+                hours: s.hours.unwrap_or_default(),
+            })
             .collect();
         let by_trainee: BTreeMap<String, Decimal> = marks
             .signatures
             .iter()
             .map(|(name, signed)| {
-                let hours: Decimal = marks.slots.iter().zip(signed).filter(|(_, s)| **s).map(|(slot, _)| slot.hours.unwrap_or_default()).sum();
+                let hours: Decimal = marks
+                    .slots
+                    .iter()
+                    .zip(signed)
+                    .filter(|(_, s)| **s)
+                    .map(|(slot, _)| slot.hours.unwrap_or_default())
+                    .sum();
                 (name.clone(), hours.normalize())
             })
             .collect();
@@ -86,7 +114,13 @@ struct Marks {
 impl Marks {
     fn field<T>(&self, value: T) -> Field<T> {
         let b = self.bbox;
-        Field { value, confidence: self.confidence, page: self.page, evidence: self.evidence.clone(), bbox: Some([b.x0, b.y0, b.x1, b.y1]) }
+        Field {
+            value,
+            confidence: self.confidence,
+            page: self.page,
+            evidence: self.evidence.clone(),
+            bbox: Some([b.x0, b.y0, b.x1, b.y1]),
+        }
     }
 }
 
@@ -96,10 +130,20 @@ fn timetable(view: &DocView<'_>) -> (Option<Decimal>, Option<Decimal>) {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"horaires?|matin\s*:|apres-?\s?midi\s*:"));
     let mut am = None;
     let mut pm = None;
-    for line in view.lines.iter().filter(|l| LABEL.is_match(&l.folded)).take(4) {
+    for line in view
+        .lines
+        .iter()
+        .filter(|l| LABEL.is_match(&l.folded))
+        .take(4)
+    {
         let mut rest = line.text();
         while let Some((hours, start, end)) = dossier_parse::find_time_range(rest) {
-            let hour: u32 = rest[start..end].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(0);
+            let hour: u32 = rest[start..end]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0);
             if hour < 12 && am.is_none() {
                 am = Some(hours);
             } else if hour >= 12 && pm.is_none() {
@@ -119,21 +163,39 @@ fn period_of(text: &str, folded: &str) -> Option<SessionPeriod> {
         return Some(SessionPeriod::Am);
     }
     let (_, start, _) = dossier_parse::find_time_range(text)?;
-    let hour: u32 = text[start..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()?;
-    Some(if hour < 12 { SessionPeriod::Am } else { SessionPeriod::Pm })
+    let hour: u32 = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()?;
+    Some(if hour < 12 {
+        SessionPeriod::Am
+    } else {
+        SessionPeriod::Pm
+    })
 }
 
-fn slot_hours(text: &str, period: SessionPeriod, timetable: &(Option<Decimal>, Option<Decimal>)) -> Option<Decimal> {
-    dossier_parse::find_time_range(text).map(|(h, _, _)| h).or(match period {
-        SessionPeriod::Am => timetable.0,
-        SessionPeriod::Pm => timetable.1,
-    })
+fn slot_hours(
+    text: &str,
+    period: SessionPeriod,
+    timetable: &(Option<Decimal>, Option<Decimal>),
+) -> Option<Decimal> {
+    dossier_parse::find_time_range(text)
+        .map(|(h, _, _)| h)
+        .or(match period {
+            SessionPeriod::Am => timetable.0,
+            SessionPeriod::Pm => timetable.1,
+        })
 }
 
 fn is_trainee_name(text: &str) -> bool {
     let (folded, _) = crate::view::fold(text);
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    letters >= 3 && text.chars().count() <= 60 && !text.chars().any(|c| c.is_ascii_digit()) && !NOT_TRAINEE.is_match(&folded)
+    letters >= 3
+        && text.chars().count() <= 60
+        && !text.chars().any(|c| c.is_ascii_digit())
+        && !NOT_TRAINEE.is_match(&folded)
 }
 
 /// A half-day column of a grid: its slot and the x coordinate of its centre.
@@ -158,40 +220,73 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
             continue;
         };
         let header = &view.lines[index];
-        first.get_or_insert_with(|| (header.page, crate::view::evidence_of(header.text()), header.line.bbox));
+        first.get_or_insert_with(|| {
+            (
+                header.page,
+                crate::view::evidence_of(header.text()),
+                header.line.bbox,
+            )
+        });
         let slot_ids: Vec<usize> = columns
             .iter()
-            .map(|c| match slots.iter().position(|s| s.date == c.slot.date && s.period == c.slot.period) {
-                Some(i) => i,
-                None => {
-                    slots.push(c.slot.clone());
-                    slots.len() - 1
+            .map(|c| {
+                match slots
+                    .iter()
+                    .position(|s| s.date == c.slot.date && s.period == c.slot.period)
+                {
+                    Some(i) => i,
+                    None => {
+                        slots.push(c.slot.clone());
+                        slots.len() - 1
+                    }
                 }
             })
             .collect();
-        let spacing = if columns.len() > 1 { (columns[1].center - columns[0].center).abs() } else { 90.0 };
+        let spacing = if columns.len() > 1 {
+            (columns[1].center - columns[0].center).abs()
+        } else {
+            90.0
+        };
         let name_limit = columns[0].center - spacing / 2.0;
         let mut previous_y = view.lines[index + header_lines - 1].line.bbox.y0;
         let mut row_index = index + header_lines;
         while row_index < view.lines.len() {
             let row = &view.lines[row_index];
-            if row.page != header.page || previous_y - row.line.bbox.y1 > header.line.size.max(6.0) * 6.0 || header_columns(view, row_index, timetable).is_some() {
+            if row.page != header.page
+                || previous_y - row.line.bbox.y1 > header.line.size.max(6.0) * 6.0
+                || header_columns(view, row_index, timetable).is_some()
+            {
                 break;
             }
             previous_y = row.line.bbox.y0;
             row_index += 1;
-            let name: Vec<&str> = row.line.words.iter().filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 < name_limit).map(|w| w.text.as_str()).collect();
+            let name: Vec<&str> = row
+                .line
+                .words
+                .iter()
+                .filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 < name_limit)
+                .map(|w| w.text.as_str())
+                .collect();
             let name = name.join(" ");
             if !is_trainee_name(&name) {
                 continue;
             }
             let mut texts: Vec<String> = vec![String::new(); columns.len()];
-            for word in row.line.words.iter().filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 >= name_limit) {
+            for word in row
+                .line
+                .words
+                .iter()
+                .filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 >= name_limit)
+            {
                 let center = (word.bbox.x0 + word.bbox.x1) / 2.0;
                 let nearest = columns
                     .iter()
                     .enumerate()
-                    .min_by(|a, b| (a.1.center - center).abs().total_cmp(&(b.1.center - center).abs()))
+                    .min_by(|a, b| {
+                        (a.1.center - center)
+                            .abs()
+                            .total_cmp(&(b.1.center - center).abs())
+                    })
                     .map(|(i, _)| i);
                 if let Some(i) = nearest {
                     texts[i].push_str(&word.text);
@@ -223,18 +318,35 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
     order.sort_by_key(|i| (slots[*i].date, slots[*i].period == SessionPeriod::Pm));
     let signatures = marks
         .into_iter()
-        .map(|(name, by_slot)| (name, order.iter().map(|i| by_slot.get(i).copied().unwrap_or(false)).collect()))
+        .map(|(name, by_slot)| {
+            (
+                name,
+                order
+                    .iter()
+                    .map(|i| by_slot.get(i).copied().unwrap_or(false))
+                    .collect(),
+            )
+        })
         .collect();
     let slots = order.iter().map(|i| slots[*i].clone()).collect();
     let confidence = if uncertain == 0 { 0.9 } else { 0.6 };
-    Some(Marks { slots, signatures, page, evidence, bbox: bbox.map_or(header_box, |b| b.union(header_box)), confidence })
+    Some(Marks {
+        slots,
+        signatures,
+        page,
+        evidence,
+        bbox: bbox.map_or(header_box, |b| b.union(header_box)),
+        confidence,
+    })
 }
 
 /// Half-day periods stated in a line: words ("matin", "après-midi") or time ranges, with the
 /// x centre of each.
 fn periods_in(line: &LineView<'_>) -> Vec<(SessionPeriod, f32, Option<Decimal>)> {
     static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"apres-?\s?midi|\bmatin(ee)?\b|\b[0-2]?\d\s*[h:]\s*[0-5]?\d?\s*(-|a|à)\s*[0-2]?\d\s*[h:]\s*[0-5]?\d?")
+        re(
+            r"apres-?\s?midi|\bmatin(ee)?\b|\b[0-2]?\d\s*[h:]\s*[0-5]?\d?\s*(-|a|à)\s*[0-2]?\d\s*[h:]\s*[0-5]?\d?",
+        )
     });
     PERIOD
         .find_iter(&line.folded)
@@ -253,7 +365,11 @@ fn periods_in(line: &LineView<'_>) -> Vec<(SessionPeriod, f32, Option<Decimal>)>
 /// The columns of a grid header starting at line `index`: either one line holding dates and
 /// periods, or a line of dates above a line of periods. Returns the columns and how many
 /// lines the header takes.
-fn header_columns(view: &DocView<'_>, index: usize, timetable: &(Option<Decimal>, Option<Decimal>)) -> Option<(Vec<Column>, usize)> {
+fn header_columns(
+    view: &DocView<'_>,
+    index: usize,
+    timetable: &(Option<Decimal>, Option<Decimal>),
+) -> Option<(Vec<Column>, usize)> {
     let line = &view.lines[index];
     let dates: Vec<(NaiveDate, f32, usize)> = dossier_parse::find_dates(line.text())
         .into_iter()
@@ -266,13 +382,18 @@ fn header_columns(view: &DocView<'_>, index: usize, timetable: &(Option<Decimal>
         return None;
     }
     let periods = periods_in(line);
-    let make = |date: NaiveDate, period: SessionPeriod, hours: Option<Decimal>, center: f32| Column {
-        slot: Slot { date, period, hours: hours.or(match period {
-            SessionPeriod::Am => timetable.0,
-            SessionPeriod::Pm => timetable.1,
-        }) },
-        center,
-    };
+    let make =
+        |date: NaiveDate, period: SessionPeriod, hours: Option<Decimal>, center: f32| Column {
+            slot: Slot {
+                date,
+                period,
+                hours: hours.or(match period {
+                    SessionPeriod::Am => timetable.0,
+                    SessionPeriod::Pm => timetable.1,
+                }),
+            },
+            center,
+        };
     if !periods.is_empty() {
         // One line: each date owns the periods that follow it up to the next date.
         let mut columns = Vec::new();
@@ -281,7 +402,9 @@ fn header_columns(view: &DocView<'_>, index: usize, timetable: &(Option<Decimal>
             let end = dates.get(i + 1).map_or(text.len(), |d| d.2);
             let segment = &text[*start..end];
             let (folded, _) = crate::view::fold(segment);
-            let Some(period) = period_of(segment, &folded) else { continue };
+            let Some(period) = period_of(segment, &folded) else {
+                continue;
+            };
             let hours = dossier_parse::find_time_range(segment).map(|(h, _, _)| h);
             let b = line.span_bbox(*start, end);
             columns.push(make(*date, period, hours, (b.x0 + b.x1) / 2.0));
@@ -289,15 +412,22 @@ fn header_columns(view: &DocView<'_>, index: usize, timetable: &(Option<Decimal>
         return (columns.len() >= 1 && columns.len() * 2 >= dates.len()).then_some((columns, 1));
     }
     // Two lines: dates above, periods below.
-    let below = view.lines.get(index + 1).filter(|b| b.page == line.page && line.line.bbox.y0 - b.line.bbox.y1 < line.line.size * 2.5)?;
+    let below = view.lines.get(index + 1).filter(|b| {
+        b.page == line.page && line.line.bbox.y0 - b.line.bbox.y1 < line.line.size * 2.5
+    })?;
     let periods = periods_in(below);
-    if periods.is_empty() || periods.len() < dates.len().min(2) || !dossier_parse::find_dates(below.text()).is_empty() {
+    if periods.is_empty()
+        || periods.len() < dates.len().min(2)
+        || !dossier_parse::find_dates(below.text()).is_empty()
+    {
         return None;
     }
     let columns = periods
         .into_iter()
         .filter_map(|(period, center, hours)| {
-            let nearest = dates.iter().min_by(|a, b| (a.1 - center).abs().total_cmp(&(b.1 - center).abs()))?;
+            let nearest = dates
+                .iter()
+                .min_by(|a, b| (a.1 - center).abs().total_cmp(&(b.1 - center).abs()))?;
             Some(make(nearest.0, period, hours, center))
         })
         .collect();
@@ -313,24 +443,55 @@ fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
     let mut evidence = String::new();
     let mut uncertain = 0usize;
     for line in &view.lines {
-        let Some((date, _, _)) = values::date(line.text()) else { continue };
-        let Some(period) = period_of(line.text(), &line.folded) else { continue };
-        let Some(name_cell) = line.line.cells.iter().find(|c| is_trainee_name(c.text.trim())) else { continue };
-        let status_text = line.line.cells.iter().last().map_or("", |c| c.text.as_str());
+        let Some((date, _, _)) = values::date(line.text()) else {
+            continue;
+        };
+        let Some(period) = period_of(line.text(), &line.folded) else {
+            continue;
+        };
+        let Some(name_cell) = line
+            .line
+            .cells
+            .iter()
+            .find(|c| is_trainee_name(c.text.trim()))
+        else {
+            continue;
+        };
+        let status_text = line
+            .line
+            .cells
+            .iter()
+            .last()
+            .map_or("", |c| c.text.as_str());
         let folded_status = crate::view::fold(status_text).0;
-        let signed = if ABSENT.is_match(&folded_status) || ABSENT.is_match(&line.folded) && !SIGNED.is_match(&folded_status) {
+        let signed = if ABSENT.is_match(&folded_status)
+            || ABSENT.is_match(&line.folded) && !SIGNED.is_match(&folded_status)
+        {
             false
-        } else if SIGNED.is_match(&folded_status) || SIGNED.is_match(&line.folded.replace(&crate::view::fold(name_cell.text.as_str()).0, "")) {
+        } else if SIGNED.is_match(&folded_status)
+            || SIGNED.is_match(
+                &line
+                    .folded
+                    .replace(&crate::view::fold(name_cell.text.as_str()).0, ""),
+            )
+        {
             true
         } else {
             uncertain += 1;
             false
         };
         let hours = slot_hours(line.text(), period, timetable);
-        let slot_index = match slots.iter().position(|s| s.date == date && s.period == period) {
+        let slot_index = match slots
+            .iter()
+            .position(|s| s.date == date && s.period == period)
+        {
             Some(i) => i,
             None => {
-                slots.push(Slot { date, period, hours });
+                slots.push(Slot {
+                    date,
+                    period,
+                    hours,
+                });
                 slots.len() - 1
             }
         };
@@ -353,8 +514,17 @@ fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
     let mut signatures: BTreeMap<String, Vec<bool>> = BTreeMap::new();
     for (name, slot_index, signed) in entries {
         let position = order.iter().position(|i| *i == slot_index).unwrap_or(0);
-        let row = signatures.entry(name).or_insert_with(|| vec![false; sorted_slots.len()]);
+        let row = signatures
+            .entry(name)
+            .or_insert_with(|| vec![false; sorted_slots.len()]);
         row[position] |= signed;
     }
-    Some(Marks { slots: sorted_slots, signatures, page, evidence, bbox: bbox.unwrap_or_default(), confidence: if uncertain == 0 { 0.88 } else { 0.6 } })
+    Some(Marks {
+        slots: sorted_slots,
+        signatures,
+        page,
+        evidence,
+        bbox: bbox.unwrap_or_default(),
+        confidence: if uncertain == 0 { 0.88 } else { 0.6 },
+    })
 }

@@ -21,7 +21,10 @@ const CERTIFIERS: &[(&str, &str)] = &[
     (r"atalia", "Atalia Certification"),
     (r"atecq", "ATECQ Certification"),
     (r"bcs certification", "BCS Certification"),
-    (r"bureau de certification international", "Bureau de Certification International France"),
+    (
+        r"bureau de certification international",
+        "Bureau de Certification International France",
+    ),
     (r"bureau veritas", "Bureau Veritas Certification"),
     (r"capcert", "CAPCERT"),
     (r"ccta", "CCTA Certification"),
@@ -53,27 +56,42 @@ const CERTIFIERS: &[(&str, &str)] = &[
 
 pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"certificat\s*(n|no|num|numero|#)\b\W{0,3}|(numero|n\W{0,2}|no)\s*(du\s*|de\s*)?certificat\W{0,3}|certificate\s*(n|no|number)\W{0,2}")
+        re(
+            r"certificat\s*(n|no|num|numero|#)\b\W{0,3}|(numero|n\W{0,2}|no)\s*(du\s*|de\s*)?certificat\W{0,3}|certificate\s*(n|no|number)\W{0,2}",
+        )
     });
-    fields.certificate_number = find_labeled(view, &NUMBER, &values::reference).into_iter().next().map(Found::into_field);
+    fields.certificate_number = find_labeled(view, &NUMBER, &values::reference)
+        .into_iter()
+        .next()
+        .map(Found::into_field);
     fields.certifier = certifier(view).map(Found::into_field);
 
     static VALID_UNTIL: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(valable|valide|validite|certifie|certification)\s*(jusqu.?\s*(au|a)|au)\b|jusqu.?\s*au|date d'(expiration|echeance)|expire le|fin de (validite|certification)|date de fin( de validite)?|echeance\s*:|valid until|expiry date")
+        re(
+            r"(valable|valide|validite|certifie|certification)\s*(jusqu.?\s*(au|a)|au)\b|jusqu.?\s*au|date d'(expiration|echeance)|expire le|fin de (validite|certification)|date de fin( de validite)?|echeance\s*:|valid until|expiry date",
+        )
     });
     static ISSUED: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"delivre le|date de delivrance|date d'(emission|edition|effet|octroi)|edite le|emis le|date de (la )?certification|date initiale|valable (a compter )?du|a compter du|debut de (validite|certification)|date de debut|date de decision|\bdate\s*:")
+        re(
+            r"delivre le|date de delivrance|date d'(emission|edition|effet|octroi)|edite le|emis le|date de (la )?certification|date initiale|valable (a compter )?du|a compter du|debut de (validite|certification)|date de debut|date de decision|\bdate\s*:",
+        )
     });
-    let mut valid_until = find_labeled(view, &VALID_UNTIL, &values::date).into_iter().next();
-    let mut issued = find_labeled(view, &ISSUED, &values::date).into_iter().next();
+    let mut valid_until = find_labeled(view, &VALID_UNTIL, &values::date)
+        .into_iter()
+        .next();
+    let mut issued = find_labeled(view, &ISSUED, &values::date)
+        .into_iter()
+        .next();
     // "valable du 01/08/2025 au 31/07/2028".
     if valid_until.is_none() || issued.is_none() {
-        static VALIDITY: LazyLock<Regex> = LazyLock::new(|| re(r"valid|valable|certifi|attribu|periode"));
+        static VALIDITY: LazyLock<Regex> =
+            LazyLock::new(|| re(r"valid|valable|certifi|attribu|periode"));
         let range = view.lines.iter().enumerate().find_map(|(index, line)| {
             if !VALIDITY.is_match(&line.folded) {
                 return None;
             }
-            values::date_range(line.text()).map(|((s, e), a, b)| found_at(view, index, (s, e), a, b, 0.9))
+            values::date_range(line.text())
+                .map(|((s, e), a, b)| found_at(view, index, (s, e), a, b, 0.9))
         });
         if let Some(range) = range {
             let (start, end) = range.value;
@@ -89,12 +107,19 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     fields.valid_until = valid_until.map(Found::into_field);
     fields.issued_on = issued.map(Found::into_field);
     fields.categories = categories(view);
-    fields.provider_name = holder(view).map(Found::into_field).or(fields.provider_name.take());
+    fields.provider_name = holder(view)
+        .map(Found::into_field)
+        .or(fields.provider_name.take());
 }
 
 fn certifier(view: &DocView<'_>) -> Option<Found<String>> {
-    static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| CERTIFIERS.iter().map(|(p, n)| (re(p), *n)).collect());
-    static ROLE: LazyLock<Regex> = LazyLock::new(|| re(r"certificateur|atteste|certifie|delivre par|organisme de certification|accreditation|cofrac"));
+    static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> =
+        LazyLock::new(|| CERTIFIERS.iter().map(|(p, n)| (re(p), *n)).collect());
+    static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"certificateur|atteste|certifie|delivre par|organisme de certification|accreditation|cofrac",
+        )
+    });
     let mut best: Option<(u8, Found<String>)> = None;
     for (index, line) in view.lines.iter().enumerate() {
         for (pattern, name) in PATTERNS.iter() {
@@ -102,7 +127,17 @@ fn certifier(view: &DocView<'_>) -> Option<Found<String>> {
                 let rank = if ROLE.is_match(&line.folded) { 2 } else { 1 };
                 if best.as_ref().is_none_or(|(r, _)| rank > *r) {
                     let (s, e) = (line.orig(m.start()), line.orig(m.end()));
-                    best = Some((rank, found_at(view, index, (*name).to_string(), s, e, if rank == 2 { 0.95 } else { 0.85 })));
+                    best = Some((
+                        rank,
+                        found_at(
+                            view,
+                            index,
+                            (*name).to_string(),
+                            s,
+                            e,
+                            if rank == 2 { 0.95 } else { 0.85 },
+                        ),
+                    ));
                 }
             }
         }
@@ -114,17 +149,30 @@ fn certifier(view: &DocView<'_>) -> Option<Found<String>> {
 /// is one (the legal boilerplate elsewhere names categories too), else from the whole text.
 /// A category next to an unticked box is not covered.
 fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
-    static HEADING: LazyLock<Regex> = LazyLock::new(|| re(r"categorie|realisation de prestations|au titre (de la|des) categor|perimetre|portee de la certification|scope"));
-    static APPRENTICESHIP: LazyLock<Regex> = LazyLock::new(|| re(r"actions? de formation par (la voie de l.)?apprentissage|\bapprentissage\b|\bcfa\b"));
-    static TRAINING: LazyLock<Regex> = LazyLock::new(|| re(r"actions? de formation(?: continue| professionnelle)?\b"));
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"categorie|realisation de prestations|au titre (de la|des) categor|perimetre|portee de la certification|scope",
+        )
+    });
+    static APPRENTICESHIP: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"actions? de formation par (la voie de l.)?apprentissage|\bapprentissage\b|\bcfa\b")
+    });
+    static TRAINING: LazyLock<Regex> =
+        LazyLock::new(|| re(r"actions? de formation(?: continue| professionnelle)?\b"));
     static SKILLS: LazyLock<Regex> = LazyLock::new(|| re(r"bilans? de competences"));
     static VAE: LazyLock<Regex> = LazyLock::new(|| re(r"validation des acquis|\bvae\b"));
     static UNTICKED: LazyLock<Regex> = LazyLock::new(|| re(r"[☐□❏◻]\s*$|\[\s\]\s*$|\bnon\s*$"));
-    static NOT_SCOPE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(vu |decret|arrete|•)|qualite des actions de la formation|concourant au developpement"));
+    static NOT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^\s*(vu |decret|arrete|•)|qualite des actions de la formation|concourant au developpement",
+        )
+    });
 
     let heading = view.lines.iter().position(|l| HEADING.is_match(&l.folded));
     let scope: Vec<usize> = match heading {
-        Some(h) => (h..(h + 8).min(view.lines.len())).filter(|i| view.lines[*i].page == view.lines[h].page).collect(),
+        Some(h) => (h..(h + 8).min(view.lines.len()))
+            .filter(|i| view.lines[*i].page == view.lines[h].page)
+            .collect(),
         None => (0..view.lines.len()).collect(),
     };
     let mut found: Vec<(&str, usize)> = Vec::new();
@@ -135,7 +183,10 @@ fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
         }
         let mut check = |pattern: &Regex, name: &'static str, exclude: Option<&Regex>| {
             for m in pattern.find_iter(&line.folded) {
-                if exclude.is_some_and(|ex| ex.find_at(&line.folded, m.start()).is_some_and(|e| e.start() == m.start())) {
+                if exclude.is_some_and(|ex| {
+                    ex.find_at(&line.folded, m.start())
+                        .is_some_and(|e| e.start() == m.start())
+                }) {
                     continue;
                 }
                 if UNTICKED.is_match(&line.folded[..m.start()]) {
@@ -154,31 +205,56 @@ fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     let first_index = found.iter().map(|(_, i)| *i).min()?;
     let line = &view.lines[first_index];
     let mut names: Vec<String> = found.iter().map(|(n, _)| (*n).to_string()).collect();
-    names.sort_by_key(|n| ["training_actions", "skills_assessment", "vae", "apprenticeship"].iter().position(|k| k == n));
+    names.sort_by_key(|n| {
+        [
+            "training_actions",
+            "skills_assessment",
+            "vae",
+            "apprenticeship",
+        ]
+        .iter()
+        .position(|k| k == n)
+    });
     Some(Field {
         value: names,
         confidence: if heading.is_some() { 0.92 } else { 0.75 },
         page: line.page,
         evidence: crate::view::evidence_of(line.text()),
-        bbox: Some([line.line.bbox.x0, line.line.bbox.y0, line.line.bbox.x1, line.line.bbox.y1]),
+        bbox: Some([
+            line.line.bbox.x0,
+            line.line.bbox.y0,
+            line.line.bbox.x1,
+            line.line.bbox.y1,
+        ]),
     })
 }
 
-static APPRENTICESHIP_ACTION: LazyLock<Regex> = LazyLock::new(|| re(r"actions? de formation par (la voie de l.)?apprentissage"));
+static APPRENTICESHIP_ACTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"actions? de formation par (la voie de l.)?apprentissage"));
 
 /// The certificate's holder: the largest line of the first page that is neither the
 /// certifier, nor a title, nor boilerplate.
 fn holder(view: &DocView<'_>) -> Option<Found<String>> {
     static NOT_HOLDER: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"certifica|qualiopi|attestation|referentiel|atteste|\bn\W|siren|siret|declaration|version|adresse|\d{5}|rue |avenue|boulevard|accreditation|cofrac|page|edite|valable|\bdate\b|republique|marque")
+        re(
+            r"certifica|qualiopi|attestation|referentiel|atteste|\bn\W|siren|siret|declaration|version|adresse|\d{5}|rue |avenue|boulevard|accreditation|cofrac|page|edite|valable|\bdate\b|republique|marque",
+        )
     });
-    let first: Vec<(usize, _)> = view.lines.iter().enumerate().filter(|(_, l)| l.page == view.lines[0].page).collect();
+    let first: Vec<(usize, _)> = view
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.page == view.lines[0].page)
+        .collect();
     let certifiers: Vec<Regex> = CERTIFIERS.iter().map(|(p, _)| re(p)).collect();
     let (index, line) = first
         .iter()
         .filter(|(_, l)| {
             let letters = l.text().chars().filter(|c| c.is_alphabetic()).count();
-            letters >= 4 && l.text().chars().count() <= 90 && !NOT_HOLDER.is_match(&l.folded) && !certifiers.iter().any(|c| c.is_match(&l.folded))
+            letters >= 4
+                && l.text().chars().count() <= 90
+                && !NOT_HOLDER.is_match(&l.folded)
+                && !certifiers.iter().any(|c| c.is_match(&l.folded))
         })
         .max_by(|a, b| a.1.line.size.total_cmp(&b.1.line.size).then(b.0.cmp(&a.0)))?;
     let text = line.text().trim().to_string();

@@ -31,7 +31,12 @@ enum Zone {
 }
 
 fn cue(kind: DocumentKind, zone: Zone, pattern: &str, weight: f64) -> Cue {
-    Cue { kind, zone, pattern: re(pattern), weight }
+    Cue {
+        kind,
+        zone,
+        pattern: re(pattern),
+        weight,
+    }
 }
 
 static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
@@ -40,48 +45,178 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     vec![
         // Quote, convention, proposal.
         cue(Quote, Title, r"\bdevis\b", 6.0),
-        cue(Quote, Title, r"\bproposition (commerciale|de formation|financiere|tarifaire|d'intervention)", 5.0),
-        cue(Quote, Title, r"\bconvention (de formation|simplifiee|de stage|d'action|de prestation)", 6.0),
+        cue(
+            Quote,
+            Title,
+            r"\bproposition (commerciale|de formation|financiere|tarifaire|d'intervention)",
+            5.0,
+        ),
+        cue(
+            Quote,
+            Title,
+            r"\bconvention (de formation|simplifiee|de stage|d'action|de prestation)",
+            6.0,
+        ),
         cue(Quote, Title, r"\bcontrat de (formation|prestation)", 5.0),
-        cue(Quote, Title, r"\bbon de commande\b|\boffre (de prix|commerciale|de formation)\b|\bpro ?-?forma\b", 4.0),
-        cue(Quote, First, r"\btotal\s*(general\s*)?h\.?\s?t\b|\bmontant\s*(total\s*)?h\.?\s?t\b|hors tax", 1.5),
-        cue(Quote, First, r"bon pour accord|lu et approuve|signature du client|accord du client|date de validite|valable \d+ jours|validite de l'offre|validite du devis", 1.5),
+        cue(
+            Quote,
+            Title,
+            r"\bbon de commande\b|\boffre (de prix|commerciale|de formation)\b|\bpro ?-?forma\b",
+            4.0,
+        ),
+        cue(
+            Quote,
+            First,
+            r"\btotal\s*(general\s*)?h\.?\s?t\b|\bmontant\s*(total\s*)?h\.?\s?t\b|hors tax",
+            1.5,
+        ),
+        cue(
+            Quote,
+            First,
+            r"bon pour accord|lu et approuve|signature du client|accord du client|date de validite|valable \d+ jours|validite de l'offre|validite du devis",
+            1.5,
+        ),
         cue(Quote, First, r"\bdevis\b", 1.5),
         // Invoice.
         cue(Invoice, Title, r"\bfacture\b|\binvoice\b|\bavoir\b", 6.0),
-        cue(Invoice, First, r"facture\s*(n|no|num)|n\W{0,2}\s*(de\s*)?facture|numero de facture", 2.0),
-        cue(Invoice, First, r"echeance|net a payer|a regler|reglement a reception|penalites? de retard|indemnite forfaitaire|acquittee", 1.5),
+        cue(
+            Invoice,
+            First,
+            r"facture\s*(n|no|num)|n\W{0,2}\s*(de\s*)?facture|numero de facture",
+            2.0,
+        ),
+        cue(
+            Invoice,
+            First,
+            r"echeance|net a payer|a regler|reglement a reception|penalites? de retard|indemnite forfaitaire|acquittee",
+            1.5,
+        ),
         cue(Quote, Title, r"\bpro ?-?forma\b", 3.0),
         // Programme.
         cue(Programme, Title, r"\bprogramme\b", 5.0),
         cue(Programme, Title, r"programme de certification", -5.0),
-        cue(Programme, Title, r"\bfiche (programme|formation|pedagogique|descriptive|technique de formation)|\bplan de cours\b|\bsyllabus\b|\bcontenu de (la )?formation", 4.0),
-        cue(Programme, First, r"objectifs? (pedagogiques?|de (la )?formation|operationnels?|generaux)|\bobjectifs?\b", 1.5),
+        cue(
+            Programme,
+            Title,
+            r"\bfiche (programme|formation|pedagogique|descriptive|technique de formation)|\bplan de cours\b|\bsyllabus\b|\bcontenu de (la )?formation",
+            4.0,
+        ),
+        cue(
+            Programme,
+            First,
+            r"objectifs? (pedagogiques?|de (la )?formation|operationnels?|generaux)|\bobjectifs?\b",
+            1.5,
+        ),
         cue(Programme, First, r"pre-?\s?requis", 1.5),
-        cue(Programme, First, r"public (vise|concerne|cible)|a qui s'adresse|profil (des|du) (stagiaire|apprenant|participant)", 1.5),
-        cue(Programme, First, r"methodes? (pedagogiques?|mobilisees)|moyens pedagogiques|modalites pedagogiques", 1.0),
-        cue(Programme, First, r"modalites d'evaluation|evaluation des acquis|suivi et evaluation", 1.0),
-        cue(Programme, First, r"contenu|deroule|progression pedagogique|\bmodule\b", 1.0),
-        cue(Programme, Rest, r"accessibilite|situation de handicap|methodes? pedagogiques|modalites d'evaluation", 0.5),
+        cue(
+            Programme,
+            First,
+            r"public (vise|concerne|cible)|a qui s'adresse|profil (des|du) (stagiaire|apprenant|participant)",
+            1.5,
+        ),
+        cue(
+            Programme,
+            First,
+            r"methodes? (pedagogiques?|mobilisees)|moyens pedagogiques|modalites pedagogiques",
+            1.0,
+        ),
+        cue(
+            Programme,
+            First,
+            r"modalites d'evaluation|evaluation des acquis|suivi et evaluation",
+            1.0,
+        ),
+        cue(
+            Programme,
+            First,
+            r"contenu|deroule|progression pedagogique|\bmodule\b",
+            1.0,
+        ),
+        cue(
+            Programme,
+            Rest,
+            r"accessibilite|situation de handicap|methodes? pedagogiques|modalites d'evaluation",
+            0.5,
+        ),
         // Qualiopi certificate.
         cue(QualiopiCertificate, First, r"qualiopi", 3.0),
-        cue(QualiopiCertificate, First, r"6316\s*-\s*1|l\.?\s?6313-1", 3.0),
-        cue(QualiopiCertificate, First, r"referentiel national (sur la |de )?qualite|certification qualite|actions concourant au developpement des competences", 3.0),
+        cue(
+            QualiopiCertificate,
+            First,
+            r"6316\s*-\s*1|l\.?\s?6313-1",
+            3.0,
+        ),
+        cue(
+            QualiopiCertificate,
+            First,
+            r"referentiel national (sur la |de )?qualite|certification qualite|actions concourant au developpement des competences",
+            3.0,
+        ),
         cue(QualiopiCertificate, Title, r"\bcertificat\b", 3.0),
-        cue(QualiopiCertificate, First, r"organisme certificateur|certifie que|atteste que|est certifie|jugees? conformes?|programme de certification", 2.0),
-        cue(QualiopiCertificate, First, r"categories? d'actions?|categorie\(s\) d'action", 2.0),
-        cue(QualiopiCertificate, First, r"valable jusqu|fin de validite|date d'expiration|cycle de certification|accreditation", 1.0),
+        cue(
+            QualiopiCertificate,
+            First,
+            r"organisme certificateur|certifie que|atteste que|est certifie|jugees? conformes?|programme de certification",
+            2.0,
+        ),
+        cue(
+            QualiopiCertificate,
+            First,
+            r"categories? d'actions?|categorie\(s\) d'action",
+            2.0,
+        ),
+        cue(
+            QualiopiCertificate,
+            First,
+            r"valable jusqu|fin de validite|date d'expiration|cycle de certification|accreditation",
+            1.0,
+        ),
         // Look-alikes of a certificate: label attestations, completion certificates.
-        cue(QualiopiCertificate, Title, r"\blabel\b|labellisation|\battestation\b", -9.0),
-        cue(QualiopiCertificate, First, r"certificat de realisation|attestation de (fin de )?formation|attestation d'assiduite|attestation de presence", -9.0),
+        cue(
+            QualiopiCertificate,
+            Title,
+            r"\blabel\b|labellisation|\battestation\b",
+            -9.0,
+        ),
+        cue(
+            QualiopiCertificate,
+            First,
+            r"certificat de realisation|attestation de (fin de )?formation|attestation d'assiduite|attestation de presence",
+            -9.0,
+        ),
         // Attendance sheet.
         cue(AttendanceSheet, Title, r"emargement", 9.0),
-        cue(AttendanceSheet, Title, r"feuilles? de presences?|listes? de presences?|releve de presences?|registre de presence", 8.0),
-        cue(AttendanceSheet, First, r"\bmatin\b|apres-?\s?midi|\bam\b|\bpm\b|demi-?journee", 1.5),
+        cue(
+            AttendanceSheet,
+            Title,
+            r"feuilles? de presences?|listes? de presences?|releve de presences?|registre de presence",
+            8.0,
+        ),
+        cue(
+            AttendanceSheet,
+            First,
+            r"\bmatin\b|apres-?\s?midi|\bam\b|\bpm\b|demi-?journee",
+            1.5,
+        ),
         cue(AttendanceSheet, First, r"signature|signe le|\bsigne\b", 1.0),
-        cue(AttendanceSheet, First, r"stagiaires?|participants?|apprenants?", 0.5),
-        cue(Programme, First, r"description du programme|programme (detaille )?de (la )?formation|contenu du programme|\bprogramme\s*:", 2.5),
-        cue(Programme, First, r"objectifs pedagogiques|objectifs operationnels|competences visees", 2.0),
+        cue(
+            AttendanceSheet,
+            First,
+            r"stagiaires?|participants?|apprenants?",
+            0.5,
+        ),
+        cue(
+            Programme,
+            First,
+            r"description du programme|programme (detaille )?de (la )?formation|contenu du programme|\bprogramme\s*:",
+            2.5,
+        ),
+        cue(
+            Programme,
+            First,
+            r"objectifs pedagogiques|objectifs operationnels|competences visees",
+            2.0,
+        ),
         cue(Programme, First, r"\bduree\s*:", 1.0),
     ]
 });
@@ -89,7 +224,9 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
 /// Titles of documents that are none of the kinds (terms of sale, catalogues, rules):
 /// they count against every kind.
 static NOT_A_PIECE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"conditions generales|reglement interieur|\bcatalogue\b|calendrier|\bplaquette\b|\bbrochure\b|livret d'accueil|nos formations|offre de formations|charte|politique de confidentialite|mentions legales")
+    re(
+        r"conditions generales|reglement interieur|\bcatalogue\b|calendrier|\bplaquette\b|\bbrochure\b|livret d'accueil|nos formations|offre de formations|charte|politique de confidentialite|mentions legales",
+    )
 });
 
 /// Below this score a document is `unknown`.
@@ -118,12 +255,21 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
     let title = join(
         &mut first_page
             .iter()
-            .filter(|l| l.line.size >= median * 1.2 || (l.top_fraction() < 0.25 && l.text().chars().count() <= 70))
+            .filter(|l| {
+                l.line.size >= median * 1.2
+                    || (l.top_fraction() < 0.25 && l.text().chars().count() <= 70)
+            })
             .map(|l| l.folded.as_str()),
     );
     let first = join(&mut first_page.iter().map(|l| l.folded.as_str()));
     let first_number = first_page[0].page;
-    let rest = join(&mut view.lines.iter().filter(|l| l.page != first_number && l.page <= first_number + 8).map(|l| l.folded.as_str()));
+    let rest = join(
+        &mut view
+            .lines
+            .iter()
+            .filter(|l| l.page != first_number && l.page <= first_number + 8)
+            .map(|l| l.folded.as_str()),
+    );
 
     let mut scores = [0.0f64; 5];
     for cue in CUES.iter() {

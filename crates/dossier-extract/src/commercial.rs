@@ -18,20 +18,45 @@ use crate::values;
 use crate::view::{DocView, Found, find_labeled, found_at, re};
 
 static HT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(total|montant|prix|cout|net|sous-total|base)\s*(global\s*|general\s*|net\s*|total\s*|de la formation\s*)?(h\.?\s?t\.?|hors\s*tax(e|es)?)\b")
+    re(
+        r"(total|montant|prix|cout|net|sous-total|base)\s*(global\s*|general\s*|net\s*|total\s*|de la formation\s*)?(h\.?\s?t\.?|hors\s*tax(e|es)?)\b",
+    )
 });
-static VAT_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"\b(montant\s*(de\s*la\s*)?)?(t\.?v\.?a\.?)(?:\s*\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%\s*\)?)?(?:\s*(a|à)?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%)?"));
-static VAT_NOT_AMOUNT: LazyLock<Regex> = LazyLock::new(|| re(r"intra|n\W{0,3}\s*(de\s*)?tva|numero de tva|identification|non applicable|exoner|exempt|non assujetti|non soumis|293|261"));
+static VAT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(montant\s*(de\s*la\s*)?)?(t\.?v\.?a\.?)(?:\s*\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%\s*\)?)?(?:\s*(a|à)?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%)?",
+    )
+});
+static VAT_NOT_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"intra|n\W{0,3}\s*(de\s*)?tva|numero de tva|identification|non applicable|exoner|exempt|non assujetti|non soumis|293|261",
+    )
+});
 static TTC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(total|montant|prix|cout)\s*(global\s*|general\s*|net\s*)?(t\.?\s?t\.?\s?c\.?|toutes\s*taxes\s*comprises)|net\s*a\s*payer|total\s*a\s*payer|montant\s*a\s*payer|reste\s*a\s*payer|solde\s*a\s*payer")
+    re(
+        r"(total|montant|prix|cout)\s*(global\s*|general\s*|net\s*)?(t\.?\s?t\.?\s?c\.?|toutes\s*taxes\s*comprises)|net\s*a\s*payer|total\s*a\s*payer|montant\s*a\s*payer|reste\s*a\s*payer|solde\s*a\s*payer",
+    )
 });
-static GENERIC_TOTAL: LazyLock<Regex> = LazyLock::new(|| re(r"\b(total|montant total|prix total|cout total|cout de la formation|prix de la formation|tarif)\b"));
+static GENERIC_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(total|montant total|prix total|cout total|cout de la formation|prix de la formation|tarif)\b",
+    )
+});
 static EXEMPT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"exonere|exoneration|exempte?|261[\s.-]*4|293\s*b|tva non applicable|non assujetti|non soumis a (la )?tva|hors champ (d'application )?de la tva|sans tva")
+    re(
+        r"exonere|exoneration|exempte?|261[\s.-]*4|293\s*b|tva non applicable|non assujetti|non soumis a (la )?tva|hors champ (d'application )?de la tva|sans tva",
+    )
 });
-static ITEM_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"designation|description|libelle|intitule|prestation|detail|article|objet|module"));
-static ITEM_HEADER_MONEY: LazyLock<Regex> = LazyLock::new(|| re(r"montant|total|prix|p\.?\s?u|tarif|cout"));
-static TOTALS_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(sous-total|total|montant total|tva|t\.v\.a|net a payer|remise|acompte|base ht|taux)\b|total\s*h\.?t|total\s*t\.?t\.?c"));
+static ITEM_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"designation|description|libelle|intitule|prestation|detail|article|objet|module")
+});
+static ITEM_HEADER_MONEY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"montant|total|prix|p\.?\s?u|tarif|cout"));
+static TOTALS_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(sous-total|total|montant total|tva|t\.v\.a|net a payer|remise|acompte|base ht|taux)\b|total\s*h\.?t|total\s*t\.?t\.?c",
+    )
+});
 
 /// Fills the fields quotes and invoices share, and those specific to `kind`.
 pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: DocumentKind) {
@@ -39,11 +64,18 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
     fields.line_items = line_items(view).map(Found::into_field);
     if kind == DocumentKind::Invoice {
         static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"facture\s*(n|no|num|numero|ref|reference|#)\b\W{0,3}|(numero|n\W{0,2}|no|ref|reference)\s*(de\s*(la\s*)?)?facture\W{0,3}|\bfacture\s*:|invoice\s*(n|no|number|#)\W{0,2}")
+            re(
+                r"facture\s*(n|no|num|numero|ref|reference|#)\b\W{0,3}|(numero|n\W{0,2}|no|ref|reference)\s*(de\s*(la\s*)?)?facture\W{0,3}|\bfacture\s*:|invoice\s*(n|no|number|#)\W{0,2}",
+            )
         });
-        fields.invoice_number = find_labeled(view, &NUMBER, &values::reference).into_iter().next().map(Found::into_field);
+        fields.invoice_number = find_labeled(view, &NUMBER, &values::reference)
+            .into_iter()
+            .next()
+            .map(Found::into_field);
         static DATE: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"date\s*(de\s*(la\s*)?facture|de\s*facturation|d'emission|d'edition)|facture\s*(du|emise le)|\bdate\s*:|emise?\s+le|\bdate\b|\ble\b")
+            re(
+                r"date\s*(de\s*(la\s*)?facture|de\s*facturation|d'emission|d'edition)|facture\s*(du|emise le)|\bdate\s*:|emise?\s+le|\bdate\b|\ble\b",
+            )
         });
         fields.invoice_date = find_labeled(view, &DATE, &values::date)
             .into_iter()
@@ -51,11 +83,18 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
             .map(Found::into_field);
     } else {
         static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"(devis|proposition|convention|offre|contrat|bon de commande)\s*(commerciale\s*|de formation\s*)?(n|no|num|numero|ref|reference|#)\b\W{0,3}|(numero|n\W{0,2}|no|ref|reference)\s*(du\s*|de\s*(la\s*|l')?)?(devis|proposition|convention|offre|contrat)\W{0,3}|\breference\s*:|\bref\.?\s*:")
+            re(
+                r"(devis|proposition|convention|offre|contrat|bon de commande)\s*(commerciale\s*|de formation\s*)?(n|no|num|numero|ref|reference|#)\b\W{0,3}|(numero|n\W{0,2}|no|ref|reference)\s*(du\s*|de\s*(la\s*|l')?)?(devis|proposition|convention|offre|contrat)\W{0,3}|\breference\s*:|\bref\.?\s*:",
+            )
         });
-        fields.quote_number = find_labeled(view, &NUMBER, &values::reference).into_iter().next().map(Found::into_field);
+        fields.quote_number = find_labeled(view, &NUMBER, &values::reference)
+            .into_iter()
+            .next()
+            .map(Found::into_field);
         static DATE: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"date\s*(du\s*devis|de\s*(la\s*)?(proposition|convention|l'offre)|d'emission|d'edition|d'etablissement)|\bdate\s*:|(etabli|emis|edite|redige)e?\s+le|fait\s+a\s+[^,]{1,40},?\s+le|\ble\b")
+            re(
+                r"date\s*(du\s*devis|de\s*(la\s*)?(proposition|convention|l'offre)|d'emission|d'edition|d'etablissement)|\bdate\s*:|(etabli|emis|edite|redige)e?\s+le|fait\s+a\s+[^,]{1,40},?\s+le|\ble\b",
+            )
         });
         fields.quote_date = find_labeled(view, &DATE, &values::date)
             .into_iter()
@@ -67,7 +106,11 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
 
 /// Whether a line states the training period or a validity (its dates are not the document's).
 fn is_period_line(view: &DocView<'_>, index: usize) -> bool {
-    static PERIOD: LazyLock<Regex> = LazyLock::new(|| re(r"\bdu\b.*\bau\b|session|formation|valid|valable|echeance|paiement|reglement|debut|fin\b"));
+    static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"\bdu\b.*\bau\b|session|formation|valid|valable|echeance|paiement|reglement|debut|fin\b",
+        )
+    });
     PERIOD.is_match(&view.lines[index].folded)
 }
 
@@ -78,18 +121,26 @@ fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
         .filter(|f| !VAT_NOT_AMOUNT.is_match(&view.lines[f.line_index].folded))
         .collect();
     let ttc = find_labeled(view, &TTC_LABEL, &values::amount);
-    let exempt_line = view.lines.iter().enumerate().find(|(_, l)| EXEMPT.is_match(&l.folded));
+    let exempt_line = view
+        .lines
+        .iter()
+        .enumerate()
+        .find(|(_, l)| EXEMPT.is_match(&l.folded));
 
     let tolerance = Decimal::new(1, 2);
     let mut chosen: Option<(Found<Decimal>, Option<Found<Decimal>>, Found<Decimal>)> = None;
     let mut best_rank = 0usize;
     for h in &ht {
         for t in &ttc {
-            let vat_options: Vec<Option<&Found<Decimal>>> = vat.iter().map(Some).chain(std::iter::once(None)).collect();
+            let vat_options: Vec<Option<&Found<Decimal>>> =
+                vat.iter().map(Some).chain(std::iter::once(None)).collect();
             for v in vat_options {
                 let vat_value = v.map_or(Decimal::ZERO, |v| v.value);
                 if (h.value + vat_value - t.value).abs() <= tolerance && h.value > Decimal::ZERO {
-                    let rank = h.line_index + t.line_index + v.map_or(0, |v| v.line_index) + if v.is_some() { 10_000 } else { 0 };
+                    let rank = h.line_index
+                        + t.line_index
+                        + v.map_or(0, |v| v.line_index)
+                        + if v.is_some() { 10_000 } else { 0 };
                     if chosen.is_none() || rank > best_rank {
                         best_rank = rank;
                         chosen = Some((h.clone(), v.cloned(), t.clone()));
@@ -105,25 +156,34 @@ fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
     let total_ht = total_ht.or_else(|| {
         // "Total : 1 500,00 €" with no tax stated is the price before tax.
         if vat.is_empty() && ttc.is_empty() {
-            find_labeled(view, &GENERIC_TOTAL, &values::amount).into_iter().last().map(|mut f| {
-                f.confidence *= 0.75;
-                f
-            })
+            find_labeled(view, &GENERIC_TOTAL, &values::amount)
+                .into_iter()
+                .last()
+                .map(|mut f| {
+                    f.confidence *= 0.75;
+                    f
+                })
         } else {
             None
         }
     });
     let vat_rate = vat_amount
         .as_ref()
-        .and_then(|v| values::percent(view.lines[v.line_index].text()).map(|(rate, s, e)| found_at(view, v.line_index, rate, s, e, 0.9)))
+        .and_then(|v| {
+            values::percent(view.lines[v.line_index].text())
+                .map(|(rate, s, e)| found_at(view, v.line_index, rate, s, e, 0.9))
+        })
         .or_else(|| {
-            static RATE_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"taux\s*(de\s*)?tva|\btva\b"));
+            static RATE_LABEL: LazyLock<Regex> =
+                LazyLock::new(|| re(r"taux\s*(de\s*)?tva|\btva\b"));
             find_labeled(view, &RATE_LABEL, &values::percent)
                 .into_iter()
                 .find(|f| !VAT_NOT_AMOUNT.is_match(&view.lines[f.line_index].folded))
         });
     fields.vat_exempt = match (&exempt_line, &vat_amount) {
-        (Some((index, line)), _) => Some(found_at(view, *index, true, 0, line.text().len(), 0.9).into_field()),
+        (Some((index, line)), _) => {
+            Some(found_at(view, *index, true, 0, line.text().len(), 0.9).into_field())
+        }
         (None, Some(v)) if v.value > Decimal::ZERO => Some(v.clone().map(|_| false).into_field()),
         _ => None,
     };
@@ -137,15 +197,23 @@ fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
 /// until the totals. Description-only lines join the nearest row (wrapped labels).
 fn line_items(view: &DocView<'_>) -> Option<Found<Vec<LineItem>>> {
     let header_index = view.lines.iter().position(|l| {
-        l.line.cells.len() >= 3 && ITEM_HEADER.is_match(&l.folded) && ITEM_HEADER_MONEY.is_match(&l.folded) && !l.text().chars().any(|c| c.is_ascii_digit())
+        l.line.cells.len() >= 3
+            && ITEM_HEADER.is_match(&l.folded)
+            && ITEM_HEADER_MONEY.is_match(&l.folded)
+            && !l.text().chars().any(|c| c.is_ascii_digit())
     })?;
     let header = &view.lines[header_index];
     let mut rows: Vec<(f32, String, Vec<Decimal>, BBox)> = Vec::new();
     let mut loose: Vec<(f32, String)> = Vec::new();
     let mut previous_y = header.line.bbox.y0;
     for line in view.lines.iter().skip(header_index + 1).take(60) {
-        let closes = TOTALS_LINE.is_match(&line.folded) || HT_LABEL.is_match(&line.folded) || TTC_LABEL.is_match(&line.folded);
-        if line.page != header.page || previous_y - line.line.bbox.y1 > header.line.size.max(6.0) * 5.0 || closes {
+        let closes = TOTALS_LINE.is_match(&line.folded)
+            || HT_LABEL.is_match(&line.folded)
+            || TTC_LABEL.is_match(&line.folded);
+        if line.page != header.page
+            || previous_y - line.line.bbox.y1 > header.line.size.max(6.0) * 5.0
+            || closes
+        {
             break;
         }
         previous_y = line.line.bbox.y0;
@@ -158,7 +226,14 @@ fn line_items(view: &DocView<'_>) -> Option<Found<Vec<LineItem>>> {
                 .filter(|m| m.start == 0 && text[m.end..].trim().chars().count() <= 12)
                 .map(|m| m.value);
             match numeric {
-                Some(value) if numbers.len() < 4 && (!label_parts.is_empty() || !rows.is_empty() || cell.bbox.x0 > header.line.bbox.x0 + 40.0) => numbers.push(value),
+                Some(value)
+                    if numbers.len() < 4
+                        && (!label_parts.is_empty()
+                            || !rows.is_empty()
+                            || cell.bbox.x0 > header.line.bbox.x0 + 40.0) =>
+                {
+                    numbers.push(value)
+                }
                 _ if numbers.is_empty() => label_parts.push(text),
                 _ => {}
             }
@@ -177,7 +252,9 @@ fn line_items(view: &DocView<'_>) -> Option<Found<Vec<LineItem>>> {
         return None;
     }
     for (y, text) in loose {
-        let nearest = rows.iter_mut().min_by(|a, b| (a.0 - y).abs().total_cmp(&(b.0 - y).abs()));
+        let nearest = rows
+            .iter_mut()
+            .min_by(|a, b| (a.0 - y).abs().total_cmp(&(b.0 - y).abs()));
         if let Some(row) = nearest {
             if (row.0 - y).abs() <= header.line.size.max(6.0) * 2.5 {
                 if y > row.0 {
@@ -198,16 +275,36 @@ fn line_items(view: &DocView<'_>) -> Option<Found<Vec<LineItem>>> {
             let (quantity, unit_price) = match numbers.len() {
                 1 => (None, None),
                 2 => (Some(numbers[0].normalize()), None),
-                _ => (Some(numbers[numbers.len() - 3].normalize()), Some(numbers[numbers.len() - 2])),
+                _ => (
+                    Some(numbers[numbers.len() - 3].normalize()),
+                    Some(numbers[numbers.len() - 2]),
+                ),
             };
             let (quantity, unit_price) = match (quantity, unit_price) {
-                (Some(q), None) if q * Decimal::ONE != amount && q > Decimal::from(999) => (None, Some(q)),
+                (Some(q), None) if q * Decimal::ONE != amount && q > Decimal::from(999) => {
+                    (None, Some(q))
+                }
                 other => other,
             };
-            LineItem { label, quantity, unit_price: unit_price.map(|mut p| { p.rescale(2); p }), amount }
+            LineItem {
+                label,
+                quantity,
+                unit_price: unit_price.map(|mut p| {
+                    p.rescale(2);
+                    p
+                }),
+                amount,
+            }
         })
         .collect();
-    Some(Found { value: items, page: header.page, evidence: crate::view::evidence_of(header.text()), bbox, confidence: 0.85, line_index: header_index })
+    Some(Found {
+        value: items,
+        page: header.page,
+        evidence: crate::view::evidence_of(header.text()),
+        bbox,
+        confidence: 0.85,
+        line_index: header_index,
+    })
 }
 
 /// Training title, period, duration and trainees (quotes and conventions).
@@ -215,25 +312,30 @@ pub(crate) fn extract_training(view: &DocView<'_>, fields: &mut Fields) {
     fields.training_title = training_title(view).map(Found::into_field).or_else(|| {
         fields.line_items.as_ref().and_then(|items| {
             let first = items.value.first()?;
-            (first.label.chars().filter(|c| c.is_alphabetic()).count() >= 6).then(|| dossier_contract::Field {
-                value: first.label.clone(),
-                confidence: 0.6,
-                page: items.page,
-                evidence: first.label.clone(),
-                bbox: None,
+            (first.label.chars().filter(|c| c.is_alphabetic()).count() >= 6).then(|| {
+                dossier_contract::Field {
+                    value: first.label.clone(),
+                    confidence: 0.6,
+                    page: items.page,
+                    evidence: first.label.clone(),
+                    bbox: None,
+                }
             })
         })
     });
     let (start, end) = training_period(view);
     fields.start_date = start.map(Found::into_field);
     fields.end_date = end.map(Found::into_field);
-    fields.duration_hours = duration(view, fields.line_items.as_ref().map(|f| f.value.as_slice())).map(Found::into_field);
+    fields.duration_hours = duration(view, fields.line_items.as_ref().map(|f| f.value.as_slice()))
+        .map(Found::into_field);
     fields.trainees = trainees(view).map(Found::into_field);
 }
 
 pub(crate) fn training_title(view: &DocView<'_>) -> Option<Found<String>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"intitule( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:?|^\W*(formation|objet( de la (formation|convention|proposition))?|titre( de (la )?formation)?|themes?|module|stage|action( de formation)?|cursus|programme)\s*:|\bnom de la formation\s*:?|\bformation suivie\s*:?|\btitre de la formation\s*:?")
+        re(
+            r"intitule( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:?|^\W*(formation|objet( de la (formation|convention|proposition))?|titre( de (la )?formation)?|themes?|module|stage|action( de formation)?|cursus|programme)\s*:|\bnom de la formation\s*:?|\bformation suivie\s*:?|\btitre de la formation\s*:?",
+        )
     });
     find_labeled(view, &LABEL, &values::name)
         .into_iter()
@@ -241,8 +343,14 @@ pub(crate) fn training_title(view: &DocView<'_>) -> Option<Found<String>> {
 }
 
 fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Found<NaiveDate>>) {
-    static NOT_TRAINING: LazyLock<Regex> = LazyLock::new(|| re(r"valid|valable|echeance|expir|reglement|paiement|acompte|edite|emis|certification|cycle|facture"));
-    static CONTEXT: LazyLock<Regex> = LazyLock::new(|| re(r"date|session|formation|periode|realisation|deroul|stage|\bdu\b|calendrier"));
+    static NOT_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"valid|valable|echeance|expir|reglement|paiement|acompte|edite|emis|certification|cycle|facture",
+        )
+    });
+    static CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"date|session|formation|periode|realisation|deroul|stage|\bdu\b|calendrier")
+    });
     let mut ranges: Vec<(usize, Found<(NaiveDate, NaiveDate)>)> = Vec::new();
     for (index, line) in view.lines.iter().enumerate() {
         if NOT_TRAINING.is_match(&line.folded) {
@@ -250,7 +358,17 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
         }
         if let Some(((s, e), a, b)) = values::date_range(line.text()) {
             let rank = if CONTEXT.is_match(&line.folded) { 0 } else { 1 };
-            ranges.push((rank, found_at(view, index, (s, e), a, b, if rank == 0 { 0.92 } else { 0.8 })));
+            ranges.push((
+                rank,
+                found_at(
+                    view,
+                    index,
+                    (s, e),
+                    a,
+                    b,
+                    if rank == 0 { 0.92 } else { 0.8 },
+                ),
+            ));
         }
     }
     ranges.sort_by_key(|(rank, f)| (*rank, f.line_index));
@@ -258,25 +376,56 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
         let (s, e) = range.value;
         return (Some(range.clone().map(|_| s)), Some(range.map(|_| e)));
     }
-    static START: LazyLock<Regex> = LazyLock::new(|| re(r"date de debut|debut( de (la )?(formation|session|stage|l'action))?\s*:|date de demarrage|commence le|premier jour"));
-    static END: LazyLock<Regex> = LazyLock::new(|| re(r"date de fin|fin( de (la )?(formation|session|stage|l'action))?\s*:|dernier jour|se termine le|termine le"));
+    static START: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"date de debut|debut( de (la )?(formation|session|stage|l'action))?\s*:|date de demarrage|commence le|premier jour",
+        )
+    });
+    static END: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"date de fin|fin( de (la )?(formation|session|stage|l'action))?\s*:|dernier jour|se termine le|termine le",
+        )
+    });
     let start = find_labeled(view, &START, &values::date).into_iter().next();
     let end = find_labeled(view, &END, &values::date).into_iter().next();
     if start.is_some() || end.is_some() {
         return (start, end);
     }
     // A single day, or a list of days.
-    static DAYS: LazyLock<Regex> = LazyLock::new(|| re(r"(dates?(\(s\))?|periode|jours?)\s*(de\s*(la\s*)?(formation|session|realisation|l'action|stage|intervention))\s*:|\bdates\s*:|\bperiode\s*:|jours? de formation\s*:|(se deroulera|aura lieu|se tiendra|realisee?|dispensee?)\s+le\b|\bsession\s*:"));
+    static DAYS: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(dates?(\(s\))?|periode|jours?)\s*(de\s*(la\s*)?(formation|session|realisation|l'action|stage|intervention))\s*:|\bdates\s*:|\bperiode\s*:|jours? de formation\s*:|(se deroulera|aura lieu|se tiendra|realisee?|dispensee?)\s+le\b|\bsession\s*:",
+        )
+    });
     for (index, line) in view.lines.iter().enumerate() {
-        let Some(m) = DAYS.find(&line.folded) else { continue };
+        let Some(m) = DAYS.find(&line.folded) else {
+            continue;
+        };
         if NOT_TRAINING.is_match(&line.folded) {
             continue;
         }
         let after = line.orig(m.end());
         let dates = dossier_parse::find_dates(&line.text()[after..]);
-        if let (Some(first), Some(last)) = (dates.iter().min_by_key(|d| d.date), dates.iter().max_by_key(|d| d.date)) {
-            let s = found_at(view, index, first.date, after + first.start, after + first.end, 0.85);
-            let e = found_at(view, index, last.date, after + last.start, after + last.end, 0.85);
+        if let (Some(first), Some(last)) = (
+            dates.iter().min_by_key(|d| d.date),
+            dates.iter().max_by_key(|d| d.date),
+        ) {
+            let s = found_at(
+                view,
+                index,
+                first.date,
+                after + first.start,
+                after + first.end,
+                0.85,
+            );
+            let e = found_at(
+                view,
+                index,
+                last.date,
+                after + last.start,
+                after + last.end,
+                0.85,
+            );
             return (Some(s), Some(e));
         }
     }
@@ -285,38 +434,68 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
 
 pub(crate) fn duration(view: &DocView<'_>, items: Option<&[LineItem]>) -> Option<Found<Decimal>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"duree|nombre (total )?d'heures|nb\.? (d')?heures|volume horaire|heures de formation|total (des )?heures|temps de formation|nombre d'heures|\bheures\s*:")
+        re(
+            r"duree|nombre (total )?d'heures|nb\.? (d')?heures|volume horaire|heures de formation|total (des )?heures|temps de formation|nombre d'heures|\bheures\s*:",
+        )
     });
-    if let Some(found) = find_labeled(view, &LABEL, &values::hours).into_iter().next() {
+    if let Some(found) = find_labeled(view, &LABEL, &values::hours)
+        .into_iter()
+        .next()
+    {
         return Some(found);
     }
     // A price line counted in hours ("35 h x 90,00 €").
     let _ = items;
-    static HOURLY_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"formation|session|stage|module|heures|\bh\b"));
+    static HOURLY_LINE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"formation|session|stage|module|heures|\bh\b"));
     view.lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.page == view.lines[0].page && HOURLY_LINE.is_match(&l.folded) && !l.folded.contains("par jour"))
-        .find_map(|(index, l)| values::hours(l.text()).map(|(h, s, e)| found_at(view, index, h, s, e, 0.7)))
+        .filter(|(_, l)| {
+            l.page == view.lines[0].page
+                && HOURLY_LINE.is_match(&l.folded)
+                && !l.folded.contains("par jour")
+        })
+        .find_map(|(index, l)| {
+            values::hours(l.text()).map(|(h, s, e)| found_at(view, index, h, s, e, 0.7))
+        })
 }
 
 fn trainees(view: &DocView<'_>) -> Option<Found<u32>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"nombre (de |d')?(stagiaires|participants|apprenants|salaries|personnes|beneficiaires|inscrits|eleves)|nb\.? (de |d')?(stagiaires|participants|apprenants|personnes|salaries)|effectifs?( formes?| prevus?| concernes?)?|\bstagiaires?\s*:|\bparticipants?\s*:|\bapprenants?\s*:|nombre d'inscrits")
+        re(
+            r"nombre (de |d')?(stagiaires|participants|apprenants|salaries|personnes|beneficiaires|inscrits|eleves)|nb\.? (de |d')?(stagiaires|participants|apprenants|personnes|salaries)|effectifs?( formes?| prevus?| concernes?)?|\bstagiaires?\s*:|\bparticipants?\s*:|\bapprenants?\s*:|nombre d'inscrits",
+        )
     });
-    if let Some(found) = find_labeled(view, &LABEL, &values::count).into_iter().next() {
+    if let Some(found) = find_labeled(view, &LABEL, &values::count)
+        .into_iter()
+        .next()
+    {
         return Some(found);
     }
-    static INLINE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|\D)(\d{1,3})\s+(stagiaires?|participants?|apprenants?|salaries?|personnes?|beneficiaires?)\b"));
+    static INLINE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:^|\D)(\d{1,3})\s+(stagiaires?|participants?|apprenants?|salaries?|personnes?|beneficiaires?)\b",
+        )
+    });
     for (index, line) in view.lines.iter().enumerate() {
-        if line.folded.contains("maximum") || line.folded.contains("minimum") || line.folded.contains(" max") {
+        if line.folded.contains("maximum")
+            || line.folded.contains("minimum")
+            || line.folded.contains(" max")
+        {
             continue;
         }
         // The count may wrap: "au bénéfice de 4" / "salariés".
-        let next = view.lines.get(index + 1).filter(|n| n.page == line.page).map_or("", |n| n.folded.as_str());
+        let next = view
+            .lines
+            .get(index + 1)
+            .filter(|n| n.page == line.page)
+            .map_or("", |n| n.folded.as_str());
         let joined = format!("{} {next}", line.folded);
         if let Some(caps) = INLINE.captures(&joined) {
-            let Some(m) = caps.get(1).filter(|m| m.end() <= line.folded.len()) else { continue };
+            let Some(m) = caps.get(1).filter(|m| m.end() <= line.folded.len()) else {
+                continue;
+            };
             let (start, end) = (line.orig(m.start()), line.orig(m.end()));
             if let Ok(n) = line.text()[start..end].parse::<u32>() {
                 if (1..=999).contains(&n) {

@@ -54,5 +54,9 @@ pub fn extract(text: &DocText) -> Extraction {
         }
         DocumentKind::Unknown | DocumentKind::Unreadable => {}
     }
-    Extraction { kind, kind_confidence, fields }
+    Extraction {
+        kind,
+        kind_confidence,
+        fields,
+    }
 }

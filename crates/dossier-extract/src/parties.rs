@@ -12,7 +12,7 @@ use dossier_contract::Fields;
 use regex::Regex;
 
 use crate::values;
-use crate::view::{DocView, Found, found_at, find_labeled, re};
+use crate::view::{DocView, Found, find_labeled, found_at, re};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -22,15 +22,24 @@ enum Role {
 }
 
 static CLIENT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\bclient|destinataire|beneficiaire|\bentreprise\b|factur(e|ee|er)\s+a\b|adresse de facturation|commanditaire|\badherent|\bemployeur|\bsociete\s*:|a l'attention|donneur d'ordre|\bacheteur|cocontractant|\bstructure\s*:|\bcommande par")
+    re(
+        r"\bclient|destinataire|beneficiaire|\bentreprise\b|factur(e|ee|er)\s+a\b|adresse de facturation|commanditaire|\badherent|\bemployeur|\bsociete\s*:|a l'attention|donneur d'ordre|\bacheteur|cocontractant|\bstructure\s*:|\bcommande par",
+    )
 });
 static PROVIDER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"organisme|prestataire|emetteur|fournisseur|vendeur|dispensateur|centre de formation|declaration d.?activite|\bnda\b|organisateur|\bof\s*:|siege social|\bformateur|ecole|institut")
+    re(
+        r"organisme|prestataire|emetteur|fournisseur|vendeur|dispensateur|centre de formation|declaration d.?activite|\bnda\b|organisateur|\bof\s*:|siege social|\bformateur|ecole|institut",
+    )
 });
 
 fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
     let line = &view.lines[index];
-    let before = &line.folded[..line.folded.char_indices().map(|(i, _)| i).find(|i| line.orig(*i) >= start).unwrap_or(line.folded.len())];
+    let before = &line.folded[..line
+        .folded
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|i| line.orig(*i) >= start)
+        .unwrap_or(line.folded.len())];
     let nearest = |text: &str| -> Option<Role> {
         let client = CLIENT_WORDS.find_iter(text).last().map(|m| m.start());
         let provider = PROVIDER_WORDS.find_iter(text).last().map(|m| m.start());
@@ -50,7 +59,8 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
     }
     // Walk up the same block: a few lines in the same column, stopping at a gap or at a
     // line that belongs to another statement (amounts, dates).
-    static OTHER_BLOCK: LazyLock<Regex> = LazyLock::new(|| re(r"\d[\d\s.,]*\s?(€|eur)|\d{1,2}/\d{1,2}/\d{2,4}"));
+    static OTHER_BLOCK: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\d[\d\s.,]*\s?(€|eur)|\d{1,2}/\d{1,2}/\d{2,4}"));
     let id_box = line.span_bbox(start, start + 1);
     let mut lower_edge = line.line.bbox.y1;
     for above in view.lines[..index].iter().rev().take(3) {
@@ -61,7 +71,10 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
         if gap > line.line.size.max(6.0) * 1.8 || OTHER_BLOCK.is_match(&above.folded) {
             break;
         }
-        let same_column = above.line.cells.iter().any(|c| c.bbox.x_overlap_ratio(&id_box) > 0.0 || (c.bbox.x0 - id_box.x0).abs() < 30.0);
+        let same_column =
+            above.line.cells.iter().any(|c| {
+                c.bbox.x_overlap_ratio(&id_box) > 0.0 || (c.bbox.x0 - id_box.x0).abs() < 30.0
+            });
         if !same_column {
             continue;
         }
@@ -71,7 +84,11 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
         }
     }
     let top = line.top_fraction();
-    if !(0.12..=0.88).contains(&top) { Role::Provider } else { Role::Unknown }
+    if !(0.12..=0.88).contains(&top) {
+        Role::Provider
+    } else {
+        Role::Unknown
+    }
 }
 
 /// Fills the provider's and the client's identifiers. `with_client` is false for documents
@@ -102,7 +119,10 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     for found in unknown {
         if provider.is_none() {
             provider = Some(found);
-        } else if with_client && client.is_none() && provider.as_ref().is_some_and(|p| p.value != found.value) {
+        } else if with_client
+            && client.is_none()
+            && provider.as_ref().is_some_and(|p| p.value != found.value)
+        {
             let mut found = found;
             found.confidence *= 0.8;
             client = Some(found);
@@ -121,12 +141,19 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     // A SIREN counts only on a line that names it; the SIRET's prefix is stronger otherwise,
     // and an NDA's digits must not pass for a SIREN.
     static SIREN_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\bsiren\b|\bsiret\b"));
-    let siren = find_labeled(view, &SIREN_LABEL, &values::siren).into_iter().find(|f| {
-        let line = &view.lines[f.line_index];
-        SIREN_WORD.is_match(&line.folded)
-            && !dossier_parse::find_nda(line.text()).iter().any(|n| n.value.contains(&f.value))
-            && fields.client_siret.as_ref().is_none_or(|c| !c.value.starts_with(&f.value))
-    });
+    let siren = find_labeled(view, &SIREN_LABEL, &values::siren)
+        .into_iter()
+        .find(|f| {
+            let line = &view.lines[f.line_index];
+            SIREN_WORD.is_match(&line.folded)
+                && !dossier_parse::find_nda(line.text())
+                    .iter()
+                    .any(|n| n.value.contains(&f.value))
+                && fields
+                    .client_siret
+                    .as_ref()
+                    .is_none_or(|c| !c.value.starts_with(&f.value))
+        });
     fields.provider_siren = match siren {
         Some(found) => Some(found.into_field()),
         None => fields.provider_siret.as_ref().map(|siret| {
@@ -137,9 +164,14 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     };
 
     static NDA_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"declaration d.?activite|\bnda\b|\bn\.?d\.?a\.?\b|n\W{0,3}\s*d.?activite|numero d.?activite|enregistre(e)?s? sous( le (n|numero))?|numero de declaration|n\W{0,3}\s*(de )?declaration|declaration (direccte|dreets|prefecture)|\bda\s*:|numero d.?existence|n\W{0,3}\s*d.?existence|n\W{0,3}\s*d.?enregistrement")
+        re(
+            r"declaration d.?activite|\bnda\b|\bn\.?d\.?a\.?\b|n\W{0,3}\s*d.?activite|numero d.?activite|enregistre(e)?s? sous( le (n|numero))?|numero de declaration|n\W{0,3}\s*(de )?declaration|declaration (direccte|dreets|prefecture)|\bda\s*:|numero d.?existence|n\W{0,3}\s*d.?existence|n\W{0,3}\s*d.?enregistrement",
+        )
     });
-    fields.provider_nda = find_labeled(view, &NDA_LABEL, &values::nda).into_iter().next().map(Found::into_field);
+    fields.provider_nda = find_labeled(view, &NDA_LABEL, &values::nda)
+        .into_iter()
+        .next()
+        .map(Found::into_field);
 
     let vat = view.lines.iter().enumerate().find_map(|(index, line)| {
         dossier_parse::find_vat_numbers(line.text())
@@ -152,7 +184,9 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     fields.provider_name = provider_name(view, fields).map(Found::into_field);
     if with_client {
         static CLIENT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"\bclient\s*:|destinataire\s*:?|\bentreprise( cliente| beneficiaire)?\s*:|beneficiaire\s*:|a l'attention de|factur(e|ee|er) a\s*:?|\bsociete\s*:|adresse de facturation\s*:?|commanditaire\s*:|\bclient\b")
+            re(
+                r"\bclient\s*:|destinataire\s*:?|\bentreprise( cliente| beneficiaire)?\s*:|beneficiaire\s*:|a l'attention de|factur(e|ee|er) a\s*:?|\bsociete\s*:|adresse de facturation\s*:?|commanditaire\s*:|\bclient\b",
+            )
         });
         fields.client_name = find_labeled(view, &CLIENT_LABEL, &values::name)
             .into_iter()
@@ -171,53 +205,107 @@ trait MapValue<T> {
 
 impl<T> MapValue<T> for dossier_contract::Field<T> {
     fn map_value<U>(self, f: impl FnOnce(T) -> U) -> dossier_contract::Field<U> {
-        dossier_contract::Field { value: f(self.value), confidence: self.confidence, page: self.page, evidence: self.evidence, bbox: self.bbox }
+        dossier_contract::Field {
+            value: f(self.value),
+            confidence: self.confidence,
+            page: self.page,
+            evidence: self.evidence,
+            bbox: self.bbox,
+        }
     }
 }
 
 static NOT_A_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(devis|facture|programme|certificat|convention|proposition|feuille|attestation|emargement|date|page|contrat|bon de commande|fiche|objet|tel|mail|email|www|http|n\W|numero|siret|siren|client|destinataire|version|mise a jour|edite|formation professionnelle|devis de formation)|@|https?:|www\.|^\d|\b\d{5}\b|^[^a-z]*$")
+    re(
+        r"^(devis|facture|programme|certificat|convention|proposition|feuille|attestation|emargement|date|page|contrat|bon de commande|fiche|objet|tel|mail|email|www|http|n\W|numero|siret|siren|client|destinataire|version|mise a jour|edite|formation professionnelle|devis de formation)|@|https?:|www\.|^\d|\b\d{5}\b|^[^a-z]*$",
+    )
 });
 static LEGAL_FORM: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(sas|sasu|sarl|eurl|sa|scop|sci|snc|association|formation|formations|consulting|conseil|conseils|institut|centre|academy|academie|ecole|group|groupe|campus|learning|competences)\b")
+    re(
+        r"\b(sas|sasu|sarl|eurl|sa|scop|sci|snc|association|formation|formations|consulting|conseil|conseils|institut|centre|academy|academie|ecole|group|groupe|campus|learning|competences)\b",
+    )
 });
 
 fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"organisme de formation\s*:|organisateur( de la formation)?\s*:|prestataire\s*:|dispensateur\s*:|emetteur\s*:|vendeur\s*:|raison sociale\s*:|denomination\s*:|\borganisme\s*:")
+        re(
+            r"organisme de formation\s*:|organisateur( de la formation)?\s*:|prestataire\s*:|dispensateur\s*:|emetteur\s*:|vendeur\s*:|raison sociale\s*:|denomination\s*:|\borganisme\s*:",
+        )
     });
     if let Some(found) = find_labeled(view, &LABEL, &values::name).into_iter().next() {
-        return Some(Found { confidence: 0.85, ..found });
+        return Some(Found {
+            confidence: 0.85,
+            ..found
+        });
     }
     // The legal-notice line that carries the provider's SIRET usually starts with its name.
     if let Some(siret) = &fields.provider_siret {
-        let line = view.lines.iter().enumerate().find(|(_, l)| l.page == siret.page && l.text().contains(&siret.evidence.chars().take(20).collect::<String>()));
+        let line = view.lines.iter().enumerate().find(|(_, l)| {
+            l.page == siret.page
+                && l.text()
+                    .contains(&siret.evidence.chars().take(20).collect::<String>())
+        });
         if let Some((index, line)) = line {
-            let head = line.text().split([',', '-', '–', '|']).next().unwrap_or("").trim();
+            let head = line
+                .text()
+                .split([',', '-', '–', '|'])
+                .next()
+                .unwrap_or("")
+                .trim();
             let (folded_head, _) = crate::view::fold(head);
-            if head.chars().filter(|c| c.is_alphabetic()).count() >= 3 && head.len() <= 60 && !NOT_A_NAME.is_match(&folded_head) && !folded_head.contains("siret") {
+            if head.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && head.len() <= 60
+                && !NOT_A_NAME.is_match(&folded_head)
+                && !folded_head.contains("siret")
+            {
                 return Some(found_at(view, index, head.to_string(), 0, head.len(), 0.75));
             }
         }
     }
     // A letterhead: an early line of the first page that reads like a company name.
-    let first_page: Vec<(usize, _)> = view.lines.iter().enumerate().filter(|(_, l)| l.page == view.lines[0].page).collect();
-    let candidates = first_page.iter().filter(|(_, l)| l.top_fraction() < 0.22).take(8);
+    let first_page: Vec<(usize, _)> = view
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.page == view.lines[0].page)
+        .collect();
+    let candidates = first_page
+        .iter()
+        .filter(|(_, l)| l.top_fraction() < 0.22)
+        .take(8);
     let mut best: Option<(f64, usize)> = None;
     for (index, line) in candidates {
-        let text = line.line.cells.first().map_or(line.text(), |c| c.text.as_str()).trim();
+        let text = line
+            .line
+            .cells
+            .first()
+            .map_or(line.text(), |c| c.text.as_str())
+            .trim();
         let (folded, _) = crate::view::fold(text);
-        if text.chars().count() > 60 || text.chars().filter(|c| c.is_alphabetic()).count() < 3 || NOT_A_NAME.is_match(&folded) {
+        if text.chars().count() > 60
+            || text.chars().filter(|c| c.is_alphabetic()).count() < 3
+            || NOT_A_NAME.is_match(&folded)
+        {
             continue;
         }
-        let score = if LEGAL_FORM.is_match(&folded) { 0.75 } else { 0.55 } + f64::from(line.line.size) / 1000.0;
+        let score = if LEGAL_FORM.is_match(&folded) {
+            0.75
+        } else {
+            0.55
+        } + f64::from(line.line.size) / 1000.0;
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, *index));
         }
     }
     best.map(|(score, index)| {
         let line = &view.lines[index];
-        let text = line.line.cells.first().map_or(line.text(), |c| c.text.as_str()).trim().to_string();
+        let text = line
+            .line
+            .cells
+            .first()
+            .map_or(line.text(), |c| c.text.as_str())
+            .trim()
+            .to_string();
         found_at(view, index, text.clone(), 0, text.len(), score.min(0.8))
     })
 }

@@ -11,27 +11,48 @@ use crate::commercial::{duration, training_title};
 use crate::view::{DocView, Found, found_at, re};
 
 pub(crate) fn extract_programme(view: &DocView<'_>, fields: &mut Fields) {
-    let provider = fields.provider_name.as_ref().map_or("", |p| p.value.as_str()).to_string();
-    fields.training_title = training_title(view).or_else(|| title_by_size(view, &provider)).map(Found::into_field);
+    let provider = fields
+        .provider_name
+        .as_ref()
+        .map_or("", |p| p.value.as_str())
+        .to_string();
+    fields.training_title = training_title(view)
+        .or_else(|| title_by_size(view, &provider))
+        .map(Found::into_field);
     fields.duration_hours = duration(view, None).map(Found::into_field);
     fields.sections = Some(sections(view));
 }
 
 static GENERIC_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(programme( detaille)?( de (la )?formation)?|fiche( programme| formation| pedagogique)?|formation|objectifs?( (pedagogiques?|de (la )?formation|operationnels))?|a qui|public|pre-?requis|contenu|organisation|modalites|sommaire|methodes?|moyens|evaluation|accessibilite|tarifs?|contact|duree|qualite|informations|presentation|description( du programme)?|plan|dates?|lieu|page|version|mise a jour)(\s*:.*)?$|^[^a-z]*$")
+    re(
+        r"^(programme( detaille)?( de (la )?formation)?|fiche( programme| formation| pedagogique)?|formation|objectifs?( (pedagogiques?|de (la )?formation|operationnels))?|a qui|public|pre-?requis|contenu|organisation|modalites|sommaire|methodes?|moyens|evaluation|accessibilite|tarifs?|contact|duree|qualite|informations|presentation|description( du programme)?|plan|dates?|lieu|page|version|mise a jour)(\s*:.*)?$|^[^a-z]*$",
+    )
 });
 
 /// The programme's title when no label names it: the largest line of the first page that
 /// is not a section heading.
 fn title_by_size(view: &DocView<'_>, provider: &str) -> Option<Found<String>> {
-    let provider = if provider.trim().is_empty() { "\u{0}" } else { provider.trim() };
-    let first: Vec<(usize, _)> = view.lines.iter().enumerate().filter(|(_, l)| l.page == view.lines[0].page).collect();
+    let provider = if provider.trim().is_empty() {
+        "\u{0}"
+    } else {
+        provider.trim()
+    };
+    let first: Vec<(usize, _)> = view
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.page == view.lines[0].page)
+        .collect();
     let mut sizes: Vec<f32> = first.iter().map(|(_, l)| l.line.size).collect();
     sizes.sort_by(f32::total_cmp);
     let median = *sizes.get(sizes.len() / 2)?;
     let (index, line) = first
         .iter()
-        .filter(|(_, l)| l.line.size >= median * 1.15 && l.text().chars().filter(|c| c.is_alphabetic()).count() >= 6 && l.text().chars().count() <= 160)
+        .filter(|(_, l)| {
+            l.line.size >= median * 1.15
+                && l.text().chars().filter(|c| c.is_alphabetic()).count() >= 6
+                && l.text().chars().count() <= 160
+        })
         .filter(|(_, l)| !GENERIC_HEADING.is_match(l.folded.trim()) && !l.text().contains(provider))
         .max_by(|a, b| a.1.line.size.total_cmp(&b.1.line.size).then(b.0.cmp(&a.0)))?;
     // A long title wraps over several lines of the same size.
@@ -49,25 +70,43 @@ fn title_by_size(view: &DocView<'_>, provider: &str) -> Option<Found<String>> {
         text.push_str(next.text().trim());
         last = &next.line;
     }
-    Some(found_at(view, *index, text.clone(), 0, line.text().len(), 0.7))
+    Some(found_at(
+        view,
+        *index,
+        text.clone(),
+        0,
+        line.text().len(),
+        0.7,
+    ))
 }
 
 fn sections(view: &DocView<'_>) -> Field<Sections> {
     static PATTERNS: LazyLock<[Regex; 10]> = LazyLock::new(|| {
         [
             re(r"objectif|competences visees|a l'issue de la formation"),
-            re(r"public(s)? (vise|concerne|cible)|\bpublics?\s*:|a qui s'adresse|pour qui|profil (des|du) (stagiaire|apprenant|participant|beneficiaire)|participants?\s*:"),
+            re(
+                r"public(s)? (vise|concerne|cible)|\bpublics?\s*:|a qui s'adresse|pour qui|profil (des|du) (stagiaire|apprenant|participant|beneficiaire)|participants?\s*:",
+            ),
             re(r"pre-?\s?requis|conditions? d'(acces|admission)|niveau requis"),
             re(r"duree|\d+\s*(heures|h)\b|nombre d'heures|volume horaire"),
-            re(r"delais? d'acces|modalites d'acces|modalites et delais|delai d'inscription|inscription"),
-            re(r"methodes? (pedagogiques?|mobilisees)|moyens (pedagogiques|techniques)|modalites pedagogiques|methodes et outils|approche pedagogique|pedagogie"),
+            re(
+                r"delais? d'acces|modalites d'acces|modalites et delais|delai d'inscription|inscription",
+            ),
+            re(
+                r"methodes? (pedagogiques?|mobilisees)|moyens (pedagogiques|techniques)|modalites pedagogiques|methodes et outils|approche pedagogique|pedagogie",
+            ),
             re(r"evaluation|modalites de validation|sanction de la formation|attestation de fin"),
             re(r"handicap|accessibilite|\bpsh\b|mobilite reduite"),
             re(r"tarif|\bprix\b|\bcout\b|€|\beuros?\b|\bhT\b|nous consulter|sur devis"),
             re(r"contact|telephone|\btel\b|@|referent|joindre"),
         ]
     });
-    let text: String = view.lines.iter().map(|l| l.folded.as_str()).collect::<Vec<_>>().join("\n");
+    let text: String = view
+        .lines
+        .iter()
+        .map(|l| l.folded.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let hit = |i: usize| PATTERNS[i].is_match(&text);
     let value = Sections {
         objectives: hit(0),

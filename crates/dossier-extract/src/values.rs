@@ -14,14 +14,19 @@ use crate::view::re;
 /// The first amount, preferring one written as money (currency mark or cents).
 pub(crate) fn amount(text: &str) -> Option<(Decimal, usize, usize)> {
     let found = parse::find_amounts(text);
-    let best = found.iter().find(|m| m.has_currency || m.has_decimals).or(found.first())?;
+    let best = found
+        .iter()
+        .find(|m| m.has_currency || m.has_decimals)
+        .or(found.first())?;
     let mut value = best.value;
     value.rescale(2);
     Some((value, best.start, best.end))
 }
 
 pub(crate) fn date(text: &str) -> Option<(NaiveDate, usize, usize)> {
-    parse::find_dates(text).first().map(|m| (m.date, m.start, m.end))
+    parse::find_dates(text)
+        .first()
+        .map(|m| (m.date, m.start, m.end))
 }
 
 pub(crate) fn hours(text: &str) -> Option<(Decimal, usize, usize)> {
@@ -32,7 +37,9 @@ pub(crate) fn percent(text: &str) -> Option<(Decimal, usize, usize)> {
     static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%"));
     let caps = PERCENT.captures(text)?;
     let (whole, number) = (caps.get(0)?, caps.get(1)?);
-    let value = Decimal::from_str(&number.as_str().replace(',', ".")).ok()?.normalize();
+    let value = Decimal::from_str(&number.as_str().replace(',', "."))
+        .ok()?
+        .normalize();
     Some((value, whole.start(), whole.end()))
 }
 
@@ -44,9 +51,11 @@ pub(crate) fn count(text: &str) -> Option<(u32, usize, usize)> {
     for caps in COUNT.captures_iter(&head) {
         let Some(m) = caps.get(1) else { continue };
         let after = head[m.end()..].trim_start().to_lowercase();
-        let unit_is_other = ["h", "€", "%", "eur", "jour", "j ", "mois", "an", "semaine", "min"]
-            .iter()
-            .any(|u| after.starts_with(u));
+        let unit_is_other = [
+            "h", "€", "%", "eur", "jour", "j ", "mois", "an", "semaine", "min",
+        ]
+        .iter()
+        .any(|u| after.starts_with(u));
         let value: u32 = m.as_str().parse().ok()?;
         if !unit_is_other && (1..=999).contains(&value) {
             return Some((value, m.start(), m.end()));
@@ -62,10 +71,16 @@ pub(crate) fn reference(text: &str) -> Option<(String, usize, usize)> {
     for m in TOKEN.find_iter(&text[..head_end]) {
         let token = m.as_str().trim_end_matches(['.', '-', '/']);
         let lower = token.to_lowercase();
-        if matches!(lower.as_str(), "n" | "no" | "n°" | "du" | "de" | "le" | "ref" | "num") {
+        if matches!(
+            lower.as_str(),
+            "n" | "no" | "n°" | "du" | "de" | "le" | "ref" | "num"
+        ) {
             continue;
         }
-        if token.chars().any(|c| c.is_ascii_digit()) && token.len() >= 2 && parse::parse_date(token).is_none() {
+        if token.chars().any(|c| c.is_ascii_digit())
+            && token.len() >= 2
+            && parse::parse_date(token).is_none()
+        {
             return Some((token.to_string(), m.start(), m.start() + token.len()));
         }
         // The first word after the label is not a reference: the label was something else.
@@ -81,10 +96,15 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
     let start = text.find(|c: char| c.is_alphanumeric() || c == '«' || c == '"')?;
     let rest = &text[start..];
     static STOP: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?i)\s+(siret|siren|n°|nda|tel|tél|email|e-mail|adresse|date|durée|duree|du \d|le \d)\b|\s{2,}|\s\|\s|[,;]\s")
+        re(
+            r"(?i)\s+(siret|siren|n°|nda|tel|tél|email|e-mail|adresse|date|durée|duree|du \d|le \d)\b|\s{2,}|\s\|\s|[,;]\s",
+        )
     });
     let end = STOP.find(rest).map_or(rest.len(), |m| m.start());
-    let value = rest[..end].trim().trim_matches(['«', '»', '"', ' ', ':', '-', '.']).trim();
+    let value = rest[..end]
+        .trim()
+        .trim_matches(['«', '»', '"', ' ', ':', '-', '.'])
+        .trim();
     let letters = value.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 2 || value.chars().count() > 160 || parse::parse_date(value).is_some() {
         return None;
@@ -95,11 +115,17 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
 
 /// An NDA-shaped number.
 pub(crate) fn nda(text: &str) -> Option<(String, usize, usize)> {
-    parse::find_nda(text).into_iter().next().map(|m| (m.value, m.start, m.end))
+    parse::find_nda(text)
+        .into_iter()
+        .next()
+        .map(|m| (m.value, m.start, m.end))
 }
 
 pub(crate) fn siren(text: &str) -> Option<(String, usize, usize)> {
-    parse::find_siren(text).into_iter().next().map(|m| (m.value, m.start, m.end))
+    parse::find_siren(text)
+        .into_iter()
+        .next()
+        .map(|m| (m.value, m.start, m.end))
 }
 
 pub(crate) fn date_range(text: &str) -> Option<((NaiveDate, NaiveDate), usize, usize)> {

@@ -34,7 +34,14 @@ impl<'a> LineView<'a> {
             word_starts.push(offset);
             offset += word.text.len() + 1;
         }
-        LineView { page, page_height, line, folded, map, word_starts }
+        LineView {
+            page,
+            page_height,
+            line,
+            folded,
+            map,
+            word_starts,
+        }
     }
 
     pub(crate) fn text(&self) -> &'a str {
@@ -43,7 +50,10 @@ impl<'a> LineView<'a> {
 
     /// Original byte offset of a folded byte offset.
     pub(crate) fn orig(&self, folded_pos: usize) -> usize {
-        self.map.get(folded_pos).copied().unwrap_or(self.line.text.len())
+        self.map
+            .get(folded_pos)
+            .copied()
+            .unwrap_or(self.line.text.len())
     }
 
     /// The box of the words overlapping the original byte span.
@@ -71,7 +81,11 @@ impl<'a> LineView<'a> {
 
     /// Vertical position from the top of the page, as a fraction of its height.
     pub(crate) fn top_fraction(&self) -> f32 {
-        if self.page_height <= 0.0 { 0.5 } else { 1.0 - self.line.bbox.y1 / self.page_height }
+        if self.page_height <= 0.0 {
+            0.5
+        } else {
+            1.0 - self.line.bbox.y1 / self.page_height
+        }
     }
 }
 
@@ -118,14 +132,20 @@ impl<'a> DocView<'a> {
         let lines = text
             .pages
             .iter()
-            .flat_map(|p| p.lines.iter().map(move |l| LineView::new(p.number, p.height, l)))
+            .flat_map(|p| {
+                p.lines
+                    .iter()
+                    .map(move |l| LineView::new(p.number, p.height, l))
+            })
             .collect();
         DocView { lines }
     }
 
     /// Lines of the first page.
     pub(crate) fn first_page(&self) -> impl Iterator<Item = &LineView<'a>> {
-        self.lines.iter().filter(|l| l.page == self.lines.first().map_or(1, |f| f.page))
+        self.lines
+            .iter()
+            .filter(|l| l.page == self.lines.first().map_or(1, |f| f.page))
     }
 }
 
@@ -148,12 +168,22 @@ impl<T> Found<T> {
             confidence: (self.confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0,
             page: self.page,
             evidence: self.evidence,
-            bbox: Some([self.bbox.x0, self.bbox.y0, self.bbox.x1, self.bbox.y1].map(|v| (v * 10.0).round() / 10.0)),
+            bbox: Some(
+                [self.bbox.x0, self.bbox.y0, self.bbox.x1, self.bbox.y1]
+                    .map(|v| (v * 10.0).round() / 10.0),
+            ),
         }
     }
 
     pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Found<U> {
-        Found { value: f(self.value), page: self.page, evidence: self.evidence, bbox: self.bbox, confidence: self.confidence, line_index: self.line_index }
+        Found {
+            value: f(self.value),
+            page: self.page,
+            evidence: self.evidence,
+            bbox: self.bbox,
+            confidence: self.confidence,
+            line_index: self.line_index,
+        }
     }
 }
 
@@ -171,7 +201,14 @@ pub(crate) fn evidence_of(text: &str) -> String {
 pub(crate) type Parser<'p, T> = &'p dyn Fn(&str) -> Option<(T, usize, usize)>;
 
 /// Builds a found value from a span of a line.
-pub(crate) fn found_at<T>(view: &DocView<'_>, index: usize, value: T, start: usize, end: usize, confidence: f64) -> Found<T> {
+pub(crate) fn found_at<T>(
+    view: &DocView<'_>,
+    index: usize,
+    value: T,
+    start: usize,
+    end: usize,
+    confidence: f64,
+) -> Found<T> {
     let line = &view.lines[index];
     Found {
         value,
@@ -185,7 +222,11 @@ pub(crate) fn found_at<T>(view: &DocView<'_>, index: usize, value: T, start: usi
 
 /// Every value `parse` finds next to a match of `label`: on the same line after the label,
 /// else on one of the next lines below it (same page, overlapping column). In document order.
-pub(crate) fn find_labeled<T>(view: &DocView<'_>, label: &Regex, parse: Parser<'_, T>) -> Vec<Found<T>> {
+pub(crate) fn find_labeled<T>(
+    view: &DocView<'_>,
+    label: &Regex,
+    parse: Parser<'_, T>,
+) -> Vec<Found<T>> {
     let mut out = Vec::new();
     for (index, line) in view.lines.iter().enumerate() {
         for m in label.find_iter(&line.folded) {
@@ -196,38 +237,71 @@ pub(crate) fn find_labeled<T>(view: &DocView<'_>, label: &Regex, parse: Parser<'
                 // line belongs to another statement.
                 let gap = &rest[..start];
                 if gap.chars().filter(|c| c.is_alphabetic()).count() <= 40 {
-                    out.push(found_at(view, index, value, after + start, after + end, 0.95));
+                    out.push(found_at(
+                        view,
+                        index,
+                        value,
+                        after + start,
+                        after + end,
+                        0.95,
+                    ));
                     break;
                 }
             }
             // Prose wraps: a value may start at the end of this line and end on the next.
-            if let Some(next) = view.lines.get(index + 1).filter(|n| n.page == line.page && (n.line.size - line.line.size).abs() < 0.5 && line.line.bbox.y0 - n.line.bbox.y1 < line.line.size * 0.8) {
+            if let Some(next) = view.lines.get(index + 1).filter(|n| {
+                n.page == line.page
+                    && (n.line.size - line.line.size).abs() < 0.5
+                    && line.line.bbox.y0 - n.line.bbox.y1 < line.line.size * 0.8
+            }) {
                 let joined = format!("{rest} {}", next.text());
                 if let Some((value, start, end)) = parse(&joined) {
-                    let close = joined[..start].chars().filter(|c| c.is_alphabetic()).count() <= 40;
+                    let close = joined[..start]
+                        .chars()
+                        .filter(|c| c.is_alphabetic())
+                        .count()
+                        <= 40;
                     if close && end > rest.len() {
                         let mut found = if start > rest.len() {
-                            found_at(view, index + 1, value, start - rest.len() - 1, end - rest.len() - 1, 0.85)
+                            found_at(
+                                view,
+                                index + 1,
+                                value,
+                                start - rest.len() - 1,
+                                end - rest.len() - 1,
+                                0.85,
+                            )
                         } else {
                             found_at(view, index, value, after + start, line.text().len(), 0.85)
                         };
-                        found.evidence = evidence_of(&format!("{} {}", line.text().trim(), next.text().trim()));
+                        found.evidence =
+                            evidence_of(&format!("{} {}", line.text().trim(), next.text().trim()));
                         out.push(found);
                         break;
                     }
                 }
             }
-            if let Some(found) = value_below(view, index, line.span_bbox(line.orig(m.start()), after), parse) {
+            if let Some(found) = value_below(
+                view,
+                index,
+                line.span_bbox(line.orig(m.start()), after),
+                parse,
+            ) {
                 out.push(found);
                 break;
             }
             // A label that ends its line continues on the next one (wrapped prose).
             if rest.trim().chars().all(|c| !c.is_alphanumeric()) {
                 if let Some(next) = view.lines.get(index + 1).filter(|n| n.page == line.page) {
-                    let head_end = next.text().char_indices().nth(40).map_or(next.text().len(), |(i, _)| i);
+                    let head_end = next
+                        .text()
+                        .char_indices()
+                        .nth(40)
+                        .map_or(next.text().len(), |(i, _)| i);
                     if let Some((value, start, end)) = parse(&next.text()[..head_end]) {
                         let mut found = found_at(view, index + 1, value, start, end, 0.85);
-                        found.evidence = evidence_of(&format!("{} {}", line.text().trim(), next.text().trim()));
+                        found.evidence =
+                            evidence_of(&format!("{} {}", line.text().trim(), next.text().trim()));
                         out.push(found);
                         break;
                     }
@@ -239,7 +313,12 @@ pub(crate) fn find_labeled<T>(view: &DocView<'_>, label: &Regex, parse: Parser<'
 }
 
 /// The value on the lines just below a label, in the label's column.
-fn value_below<T>(view: &DocView<'_>, index: usize, label_box: BBox, parse: Parser<'_, T>) -> Option<Found<T>> {
+fn value_below<T>(
+    view: &DocView<'_>,
+    index: usize,
+    label_box: BBox,
+    parse: Parser<'_, T>,
+) -> Option<Found<T>> {
     let label_line = &view.lines[index];
     let reach = label_line.line.size.max(6.0) * 3.2;
     for (below_index, below) in view.lines.iter().enumerate().skip(index + 1).take(4) {
@@ -254,8 +333,19 @@ fn value_below<T>(view: &DocView<'_>, index: usize, label_box: BBox, parse: Pars
             }
             if let Some((value, start, end)) = parse(&cell.text) {
                 let cell_start = below.text().find(cell.text.as_str()).unwrap_or(0);
-                let mut found = found_at(view, below_index, value, cell_start + start, cell_start + end, 0.85);
-                found.evidence = evidence_of(&format!("{} {}", label_line.text().trim(), cell.text.trim()));
+                let mut found = found_at(
+                    view,
+                    below_index,
+                    value,
+                    cell_start + start,
+                    cell_start + end,
+                    0.85,
+                );
+                found.evidence = evidence_of(&format!(
+                    "{} {}",
+                    label_line.text().trim(),
+                    cell.text.trim()
+                ));
                 return Some(found);
             }
         }

@@ -179,7 +179,11 @@ pub fn build_lines(mut glyphs: Vec<Glyph>) -> Vec<Line> {
     if glyphs.is_empty() {
         return Vec::new();
     }
-    glyphs.sort_by(|a, b| b.baseline.total_cmp(&a.baseline).then(a.bbox.x0.total_cmp(&b.bbox.x0)));
+    glyphs.sort_by(|a, b| {
+        b.baseline
+            .total_cmp(&a.baseline)
+            .then(a.bbox.x0.total_cmp(&b.bbox.x0))
+    });
 
     let mut rows: Vec<Vec<Glyph>> = Vec::new();
     let mut row_baseline = f32::NAN;
@@ -227,11 +231,18 @@ fn row_to_line(mut row: Vec<Glyph>) -> Option<Line> {
             }
         }
         let size = glyph.size;
-        let gap = last.map(|(prev, _)| glyph.bbox.x0 - prev.x1).unwrap_or(f32::MAX);
+        let gap = last
+            .map(|(prev, _)| glyph.bbox.x0 - prev.x1)
+            .unwrap_or(f32::MAX);
         let new_word = words.is_empty() || pending_space || gap > WORD_GAP * size;
         if new_word {
             gaps_before.push(if words.is_empty() { 0.0 } else { gap / size });
-            words.push(Word { text: text.clone(), bbox: glyph.bbox, size, confidence: glyph.confidence });
+            words.push(Word {
+                text: text.clone(),
+                bbox: glyph.bbox,
+                size,
+                confidence: glyph.confidence,
+            });
         } else if let Some(word) = words.last_mut() {
             word.text.push_str(&text);
             word.bbox = word.bbox.union(glyph.bbox);
@@ -252,14 +263,31 @@ fn row_to_line(mut row: Vec<Glyph>) -> Option<Line> {
                 cell.text.push_str(&word.text);
                 cell.bbox = cell.bbox.union(word.bbox);
             }
-            _ => cells.push(Cell { text: word.text.clone(), bbox: word.bbox }),
+            _ => cells.push(Cell {
+                text: word.text.clone(),
+                bbox: word.bbox,
+            }),
         }
     }
-    let text = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
-    let bbox = words.iter().skip(1).fold(words[0].bbox, |b, w| b.union(w.bbox));
+    let text = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let bbox = words
+        .iter()
+        .skip(1)
+        .fold(words[0].bbox, |b, w| b.union(w.bbox));
     let size = words.iter().map(|w| w.size).fold(0.0, f32::max);
     let confidence = words.iter().map(|w| w.confidence).fold(1.0, f32::min);
-    Some(Line { words, cells, text, bbox, size, confidence })
+    Some(Line {
+        words,
+        cells,
+        text,
+        bbox,
+        size,
+        confidence,
+    })
 }
 
 #[cfg(test)]

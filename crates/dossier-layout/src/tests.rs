@@ -10,7 +10,12 @@ fn chars(text: &str, x: f32, baseline: f32, size: f32) -> Vec<Glyph> {
             let x0 = x + i as f32 * advance;
             Glyph {
                 text: c.to_string(),
-                bbox: BBox { x0, y0: baseline - 2.0, x1: x0 + advance, y1: baseline + size },
+                bbox: BBox {
+                    x0,
+                    y0: baseline - 2.0,
+                    x1: x0 + advance,
+                    y1: baseline + size,
+                },
                 baseline,
                 size,
                 confidence: 1.0,
@@ -34,7 +39,10 @@ fn a_table_row_keeps_its_cells_and_amount_groups() {
 
 #[test]
 fn ligatures_and_typographic_marks_are_normalised() {
-    assert_eq!(normalize_text("ﬁche d’émargement – ok"), "fiche d'émargement - ok");
+    assert_eq!(
+        normalize_text("ﬁche d’émargement – ok"),
+        "fiche d'émargement - ok"
+    );
 }
 
 #[test]

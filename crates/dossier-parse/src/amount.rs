@@ -33,7 +33,10 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Interprets the digits and separators of a number, deciding which separator is decimal.
 fn number_value(raw: &str) -> Option<(Decimal, bool)> {
-    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
+    let compact: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
     let last_sep = compact.rfind([',', '.']);
     let (int_part, frac_part) = match last_sep {
         Some(pos) => {
@@ -54,7 +57,9 @@ fn number_value(raw: &str) -> Option<(Decimal, bool)> {
         Some(frac) => format!("{digits}.{frac}"),
         None => digits,
     };
-    Decimal::from_str(&text).ok().map(|v| (v, frac_part.is_some()))
+    Decimal::from_str(&text)
+        .ok()
+        .map(|v| (v, frac_part.is_some()))
 }
 
 /// Finds every amount in `text`. Numbers glued to other digits, to a slash (dates), to a
@@ -62,10 +67,13 @@ fn number_value(raw: &str) -> Option<(Decimal, bool)> {
 pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     let mut out = Vec::new();
     for caps in AMOUNT.captures_iter(text) {
-        let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else { continue };
+        let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else {
+            continue;
+        };
         let before = text[..whole.start()].chars().next_back();
         let after = text[num.end()..].chars().next();
-        let glued_before = before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | ':' | '.' | ',' | '-' | '_'));
+        let glued_before = before
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | ':' | '.' | ',' | '-' | '_'));
         let rest = &text[num.end()..];
         let has_post = caps.name("post").is_some();
         let glued_after = (!has_post && after.is_some_and(char::is_alphanumeric))
@@ -75,13 +83,25 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
         if glued_before || glued_after {
             continue;
         }
-        let Some((mut value, has_decimals)) = number_value(num.as_str()) else { continue };
+        let Some((mut value, has_decimals)) = number_value(num.as_str()) else {
+            continue;
+        };
         if caps.name("neg").is_some() {
             value = -value;
         }
         let has_currency = caps.name("pre").is_some() || caps.name("post").is_some();
-        let start = if caps.name("neg").is_some() || caps.name("pre").is_some() { whole.start() } else { num.start() };
-        out.push(AmountMatch { value, start, end: whole.end(), has_currency, has_decimals });
+        let start = if caps.name("neg").is_some() || caps.name("pre").is_some() {
+            whole.start()
+        } else {
+            num.start()
+        };
+        out.push(AmountMatch {
+            value,
+            start,
+            end: whole.end(),
+            has_currency,
+            has_decimals,
+        });
     }
     out
 }

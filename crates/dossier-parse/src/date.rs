@@ -16,10 +16,35 @@ pub struct DateMatch {
 }
 
 const MONTHS: &[(&str, u32)] = &[
-    ("janvier", 1), ("janv", 1), ("jan", 1), ("février", 2), ("fevrier", 2), ("févr", 2), ("fevr", 2), ("fév", 2), ("fev", 2),
-    ("mars", 3), ("avril", 4), ("avr", 4), ("mai", 5), ("juin", 6), ("juillet", 7), ("juil", 7),
-    ("août", 8), ("aout", 8), ("septembre", 9), ("sept", 9), ("sep", 9), ("octobre", 10), ("oct", 10),
-    ("novembre", 11), ("nov", 11), ("décembre", 12), ("decembre", 12), ("déc", 12), ("dec", 12),
+    ("janvier", 1),
+    ("janv", 1),
+    ("jan", 1),
+    ("février", 2),
+    ("fevrier", 2),
+    ("févr", 2),
+    ("fevr", 2),
+    ("fév", 2),
+    ("fev", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("avr", 4),
+    ("mai", 5),
+    ("juin", 6),
+    ("juillet", 7),
+    ("juil", 7),
+    ("août", 8),
+    ("aout", 8),
+    ("septembre", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("octobre", 10),
+    ("oct", 10),
+    ("novembre", 11),
+    ("nov", 11),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("déc", 12),
+    ("dec", 12),
 ];
 
 #[allow(clippy::expect_used)] // Constant patterns: a failure is a bug caught by every test.
@@ -27,8 +52,10 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\d/.\-])(?P<d>[0-3]?\d)\s?(?P<s>[/.\-])\s?(?P<m>[01]?\d)\s?[/.\-]\s?(?P<y>\d{4}|\d{2})(?:$|[^\d/.\-])").expect("numeric date")
 });
 #[allow(clippy::expect_used)]
-static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^\d])(?P<y>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:$|[^\d])").expect("iso date"));
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d])(?P<y>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:$|[^\d])")
+        .expect("iso date")
+});
 #[allow(clippy::expect_used)]
 static TEXTUAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?P<d>1\s?er|[0-3]?\d)\s+(?P<m>janvier|janv\.?|f[ée]vrier|f[ée]vr?\.?|mars|avril|avr\.?|mai|juin|juillet|juil\.?|ao[uû]t|septembre|sept?\.?|octobre|oct\.?|novembre|nov\.?|d[ée]cembre|d[ée]c\.?)\s+(?P<y>\d{4})\b").expect("textual date")
@@ -59,25 +86,61 @@ fn day_value(raw: &str) -> Option<u32> {
 pub fn find_dates(text: &str) -> Vec<DateMatch> {
     let mut out: Vec<DateMatch> = Vec::new();
     for caps in NUMERIC.captures_iter(text) {
-        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else { continue };
+        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else {
+            continue;
+        };
         // "12-05-26" style with two-digit years is common; but "1.5.2" versions are not dates.
-        let date = (|| NaiveDate::from_ymd_opt(year_value(y.as_str())?, m.as_str().parse().ok()?, day_value(d.as_str())?))();
+        let date = (|| {
+            NaiveDate::from_ymd_opt(
+                year_value(y.as_str())?,
+                m.as_str().parse().ok()?,
+                day_value(d.as_str())?,
+            )
+        })();
         if let Some(date) = date {
-            out.push(DateMatch { date, start: d.start(), end: y.end() });
+            out.push(DateMatch {
+                date,
+                start: d.start(),
+                end: y.end(),
+            });
         }
     }
     for caps in ISO.captures_iter(text) {
-        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else { continue };
-        let date = (|| NaiveDate::from_ymd_opt(year_value(y.as_str())?, m.as_str().parse().ok()?, d.as_str().parse().ok()?))();
+        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else {
+            continue;
+        };
+        let date = (|| {
+            NaiveDate::from_ymd_opt(
+                year_value(y.as_str())?,
+                m.as_str().parse().ok()?,
+                d.as_str().parse().ok()?,
+            )
+        })();
         if let Some(date) = date {
-            out.push(DateMatch { date, start: y.start(), end: d.end() });
+            out.push(DateMatch {
+                date,
+                start: y.start(),
+                end: d.end(),
+            });
         }
     }
     for caps in TEXTUAL.captures_iter(text) {
-        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else { continue };
-        let date = (|| NaiveDate::from_ymd_opt(year_value(y.as_str())?, month_number(m.as_str())?, day_value(d.as_str())?))();
+        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else {
+            continue;
+        };
+        let date = (|| {
+            NaiveDate::from_ymd_opt(
+                year_value(y.as_str())?,
+                month_number(m.as_str())?,
+                day_value(d.as_str())?,
+            )
+        })();
         if let Some(date) = date {
-            out.push(DateMatch { date, start: d.start(), end: y.end() });
+            out.push(DateMatch {
+                date,
+                start: d.start(),
+                end: y.end(),
+            });
         }
     }
     out.sort_by_key(|m| m.start);
@@ -102,8 +165,10 @@ pub fn find_date_range(text: &str) -> Option<(NaiveDate, NaiveDate, usize, usize
     // Two full dates joined by a range word.
     for pair in dates.windows(2) {
         let between = text[pair[0].end..pair[1].start].trim().to_lowercase();
-        let joined = matches!(between.as_str(), "au" | "à" | "a" | "-" | "jusqu'au" | "et le" | "to")
-            || between.ends_with(" au")
+        let joined = matches!(
+            between.as_str(),
+            "au" | "à" | "a" | "-" | "jusqu'au" | "et le" | "to"
+        ) || between.ends_with(" au")
             || between.starts_with("au ");
         if joined && pair[0].date <= pair[1].date && between.len() <= 24 {
             return Some((pair[0].date, pair[1].date, pair[0].start, pair[1].end));
@@ -111,8 +176,12 @@ pub fn find_date_range(text: &str) -> Option<(NaiveDate, NaiveDate, usize, usize
     }
     // "du 2 au 6 mars 2026": the start borrows what it lacks from the end.
     for caps in RANGE.captures_iter(text) {
-        let (Some(whole), Some(d1)) = (caps.get(0), caps.name("d1")) else { continue };
-        let Some(end) = dates.iter().find(|m| m.start == whole.end()) else { continue };
+        let (Some(whole), Some(d1)) = (caps.get(0), caps.name("d1")) else {
+            continue;
+        };
+        let Some(end) = dates.iter().find(|m| m.start == whole.end()) else {
+            continue;
+        };
         let month = caps
             .name("m1n")
             .and_then(|m| m.as_str().parse().ok())
@@ -123,7 +192,9 @@ pub fn find_date_range(text: &str) -> Option<(NaiveDate, NaiveDate, usize, usize
             .or(caps.name("y1t"))
             .and_then(|y| year_value(y.as_str()))
             .unwrap_or(chrono::Datelike::year(&end.date));
-        let Some(start) = NaiveDate::from_ymd_opt(year, month, day_value(d1.as_str())?) else { continue };
+        let Some(start) = NaiveDate::from_ymd_opt(year, month, day_value(d1.as_str())?) else {
+            continue;
+        };
         if start <= end.date {
             return Some((start, end.date, whole.start(), end.end));
         }

@@ -29,13 +29,22 @@ fn decimal(raw: &str) -> Option<Decimal> {
 pub fn find_duration_hours(text: &str) -> Option<(Decimal, usize, usize)> {
     let time_spans: Vec<(usize, usize)> = TIME_RANGE
         .find_iter(text)
-        .filter(|m| TIME_RANGE.captures(m.as_str()).is_some_and(|c| c.name("m1").is_some() || c.name("m2").is_some() || m.as_str().contains('h')))
+        .filter(|m| {
+            TIME_RANGE.captures(m.as_str()).is_some_and(|c| {
+                c.name("m1").is_some() || c.name("m2").is_some() || m.as_str().contains('h')
+            })
+        })
         .map(|m| (m.start(), m.end()))
         .collect();
     let mut candidates: Vec<(Decimal, usize, usize)> = Vec::new();
     for caps in HOURS.captures_iter(text) {
-        let (Some(whole), Some(n)) = (caps.get(0), caps.name("n")) else { continue };
-        if time_spans.iter().any(|(s, e)| whole.start() < *e && whole.end() > *s) {
+        let (Some(whole), Some(n)) = (caps.get(0), caps.name("n")) else {
+            continue;
+        };
+        if time_spans
+            .iter()
+            .any(|(s, e)| whole.start() < *e && whole.end() > *s)
+        {
             continue;
         }
         let before = text[..n.start()].chars().next_back();
@@ -44,10 +53,16 @@ pub fn find_duration_hours(text: &str) -> Option<(Decimal, usize, usize)> {
         }
         let after = &text[whole.end()..];
         let per_day = after.trim_start().to_lowercase();
-        if per_day.starts_with("par jour") || per_day.starts_with("/jour") || per_day.starts_with("/ jour") || per_day.starts_with("par séance") {
+        if per_day.starts_with("par jour")
+            || per_day.starts_with("/jour")
+            || per_day.starts_with("/ jour")
+            || per_day.starts_with("par séance")
+        {
             continue;
         }
-        let Some(mut hours) = decimal(n.as_str()) else { continue };
+        let Some(mut hours) = decimal(n.as_str()) else {
+            continue;
+        };
         if let Some(min) = caps.name("min").or(caps.name("min2")) {
             if n.as_str().contains([',', '.']) {
                 continue;
@@ -59,11 +74,14 @@ pub fn find_duration_hours(text: &str) -> Option<(Decimal, usize, usize)> {
         }
     }
     if let Some(caps) = DAYS_OF_HOURS.captures(text) {
-        if let (Some(whole), Some(days), Some(h)) = (caps.get(0), caps.name("days"), caps.name("h")) {
+        if let (Some(whole), Some(days), Some(h)) = (caps.get(0), caps.name("days"), caps.name("h"))
+        {
             if let (Some(days), Some(h)) = (decimal(days.as_str()), decimal(h.as_str())) {
                 // "3 jours de 7 heures" states the total only as a product; a total stated in
                 // hours elsewhere on the line still wins.
-                let stated_total = candidates.iter().find(|(_, s, _)| *s < whole.start() || *s >= whole.end());
+                let stated_total = candidates
+                    .iter()
+                    .find(|(_, s, _)| *s < whole.start() || *s >= whole.end());
                 return match stated_total {
                     Some(c) => Some(*c),
                     None => Some(((days * h).normalize(), whole.start(), whole.end())),
@@ -83,11 +101,20 @@ pub fn find_time_range(text: &str) -> Option<(Decimal, usize, usize)> {
             let m: i64 = m.map(|m| m.as_str().parse().unwrap_or(0)).unwrap_or(0);
             (h <= 23).then_some(h * 60 + m)
         };
-        let (Some(a), Some(b)) = (minutes(caps.name("h1"), caps.name("m1")), minutes(caps.name("h2"), caps.name("m2"))) else {
+        let (Some(a), Some(b)) = (
+            minutes(caps.name("h1"), caps.name("m1")),
+            minutes(caps.name("h2"), caps.name("m2")),
+        ) else {
             continue;
         };
         if b > a && b - a <= 12 * 60 {
-            return Some(((Decimal::from(b - a) / Decimal::from(60)).round_dp(2).normalize(), whole.start(), whole.end()));
+            return Some((
+                (Decimal::from(b - a) / Decimal::from(60))
+                    .round_dp(2)
+                    .normalize(),
+                whole.start(),
+                whole.end(),
+            ));
         }
     }
     None

@@ -16,8 +16,16 @@ pub fn format_decimal_fr(value: Decimal, dp: u32) -> String {
         }
         grouped.push(c);
     }
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "-" } else { "" };
-    if frac_part.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac_part}") }
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if frac_part.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac_part}")
+    }
 }
 
 /// "3 430,00 €".

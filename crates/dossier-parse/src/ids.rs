@@ -26,14 +26,17 @@ pub struct IdMatch {
 /// Region codes an NDA may start with: current regions, overseas, and pre-2016 regions that
 /// older numbers still carry (domain rule ID-04).
 const NDA_REGIONS: &[&str] = &[
-    "01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94",
-    "21", "22", "23", "25", "26", "31", "41", "42", "43", "54", "72", "73", "74", "82", "83", "91",
+    "01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84",
+    "93", "94", "21", "22", "23", "25", "26", "31", "41", "42", "43", "54", "72", "73", "74", "82",
+    "83", "91",
 ];
 
 fn luhn(digits: &str) -> bool {
     let mut sum = 0u32;
     for (i, c) in digits.chars().rev().enumerate() {
-        let Some(mut d) = c.to_digit(10) else { return false };
+        let Some(mut d) = c.to_digit(10) else {
+            return false;
+        };
         if i % 2 == 1 {
             d *= 2;
             if d > 9 {
@@ -46,11 +49,17 @@ fn luhn(digits: &str) -> bool {
 }
 
 pub fn is_valid_siren(siren: &str) -> bool {
-    siren.len() == 9 && siren.chars().all(|c| c.is_ascii_digit()) && luhn(siren) && siren != "000000000"
+    siren.len() == 9
+        && siren.chars().all(|c| c.is_ascii_digit())
+        && luhn(siren)
+        && siren != "000000000"
 }
 
 pub fn is_valid_siret(siret: &str) -> bool {
-    if siret.len() != 14 || !siret.chars().all(|c| c.is_ascii_digit()) || siret.starts_with("000000000") {
+    if siret.len() != 14
+        || !siret.chars().all(|c| c.is_ascii_digit())
+        || siret.starts_with("000000000")
+    {
         return false;
     }
     if siret.starts_with("356000000") && siret != "35600000000048" {
@@ -103,7 +112,12 @@ fn find_runs(text: &str, len: usize, valid: fn(&str) -> bool) -> Vec<IdMatch> {
         // A run may hold several numbers separated by spaces ("SIRET 123 456 789 00012 NDA ...");
         // try every window of chars that makes `len` digits.
         let chars: Vec<(usize, char)> = run.char_indices().collect();
-        let digit_positions: Vec<usize> = chars.iter().enumerate().filter(|(_, (_, c))| ocr_digit(*c).is_some()).map(|(i, _)| i).collect();
+        let digit_positions: Vec<usize> = chars
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c))| ocr_digit(*c).is_some())
+            .map(|(i, _)| i)
+            .collect();
         if digit_positions.len() < len {
             continue;
         }
@@ -115,14 +129,24 @@ fn find_runs(text: &str, len: usize, valid: fn(&str) -> bool) -> Vec<IdMatch> {
             let left_ok = k == 0 || first > digit_positions[k - 1] + 1;
             let right_ok = k + len == digit_positions.len() || digit_positions[k + len] > last + 1;
             if left_ok && right_ok {
-                let raw: Vec<char> = chars[first..=last].iter().map(|(_, c)| *c).filter(|c| ocr_digit(*c).is_some()).collect();
+                let raw: Vec<char> = chars[first..=last]
+                    .iter()
+                    .map(|(_, c)| *c)
+                    .filter(|c| ocr_digit(*c).is_some())
+                    .collect();
                 let repaired = raw.iter().any(|c| !c.is_ascii_digit());
-                let has_real_digits = raw.iter().filter(|c| c.is_ascii_digit()).count() * 4 >= len * 3;
+                let has_real_digits =
+                    raw.iter().filter(|c| c.is_ascii_digit()).count() * 4 >= len * 3;
                 let value: String = raw.iter().filter_map(|c| ocr_digit(*c)).collect();
                 if has_real_digits && valid(&value) {
                     let start = run_start + chars[first].0;
                     let end = run_start + chars[last].0 + chars[last].1.len_utf8();
-                    out.push(IdMatch { value, start, end, repaired });
+                    out.push(IdMatch {
+                        value,
+                        start,
+                        end,
+                        repaired,
+                    });
                     k += len;
                     continue;
                 }
@@ -154,26 +178,42 @@ pub fn find_nda(text: &str) -> Vec<IdMatch> {
 }
 
 #[allow(clippy::expect_used)]
-static VAT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bFR\s?(?P<key>[0-9A-HJ-NP-Z]{2})\s?(?P<siren>(?:\d\s?){8}\d)\b").expect("vat"));
+static VAT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bFR\s?(?P<key>[0-9A-HJ-NP-Z]{2})\s?(?P<siren>(?:\d\s?){8}\d)\b").expect("vat")
+});
 
 /// French VAT numbers whose SIREN is valid and whose numeric key (when numeric) matches.
 pub fn find_vat_numbers(text: &str) -> Vec<IdMatch> {
     let mut out = Vec::new();
     for caps in VAT.captures_iter(text) {
-        let (Some(whole), Some(key), Some(siren)) = (caps.get(0), caps.name("key"), caps.name("siren")) else { continue };
-        let siren: String = siren.as_str().chars().filter(char::is_ascii_digit).collect();
+        let (Some(whole), Some(key), Some(siren)) =
+            (caps.get(0), caps.name("key"), caps.name("siren"))
+        else {
+            continue;
+        };
+        let siren: String = siren
+            .as_str()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
         if !is_valid_siren(&siren) {
             continue;
         }
         let key = key.as_str();
         if let Ok(k) = key.parse::<u64>() {
-            let Ok(n) = siren.parse::<u64>() else { continue };
+            let Ok(n) = siren.parse::<u64>() else {
+                continue;
+            };
             if k != (12 + 3 * (n % 97)) % 97 {
                 continue;
             }
         }
-        out.push(IdMatch { value: format!("FR{key}{siren}"), start: whole.start(), end: whole.end(), repaired: false });
+        out.push(IdMatch {
+            value: format!("FR{key}{siren}"),
+            start: whole.start(),
+            end: whole.end(),
+            repaired: false,
+        });
     }
     out
 }

@@ -62,17 +62,32 @@ fn dates() {
         assert_eq!(parse_date(input), *expected, "{input}");
     }
     let found = find_dates("Session du lundi 2 mars 2026, facture 12/03/2026");
-    assert_eq!(found.iter().map(|m| m.date).collect::<Vec<_>>(), [ymd(2026, 3, 2), ymd(2026, 3, 12)]);
+    assert_eq!(
+        found.iter().map(|m| m.date).collect::<Vec<_>>(),
+        [ymd(2026, 3, 2), ymd(2026, 3, 12)]
+    );
 }
 
 #[test]
 fn date_ranges() {
     let cases: &[(&str, (NaiveDate, NaiveDate))] = &[
-        ("du 02/03/2026 au 06/03/2026", (ymd(2026, 3, 2), ymd(2026, 3, 6))),
+        (
+            "du 02/03/2026 au 06/03/2026",
+            (ymd(2026, 3, 2), ymd(2026, 3, 6)),
+        ),
         ("Du 2 au 6 mars 2026", (ymd(2026, 3, 2), ymd(2026, 3, 6))),
-        ("du 30 mars au 3 avril 2026", (ymd(2026, 3, 30), ymd(2026, 4, 3))),
-        ("du lundi 2 mars 2026 au vendredi 6 mars 2026", (ymd(2026, 3, 2), ymd(2026, 3, 6))),
-        ("02/03/2026 - 06/03/2026", (ymd(2026, 3, 2), ymd(2026, 3, 6))),
+        (
+            "du 30 mars au 3 avril 2026",
+            (ymd(2026, 3, 30), ymd(2026, 4, 3)),
+        ),
+        (
+            "du lundi 2 mars 2026 au vendredi 6 mars 2026",
+            (ymd(2026, 3, 2), ymd(2026, 3, 6)),
+        ),
+        (
+            "02/03/2026 - 06/03/2026",
+            (ymd(2026, 3, 2), ymd(2026, 3, 6)),
+        ),
         ("Du 2/03 au 6/03/2026", (ymd(2026, 3, 2), ymd(2026, 3, 6))),
     ];
     for (input, (start, end)) in cases {
@@ -100,16 +115,29 @@ fn durations() {
         ("5 jours", None),
     ];
     for (input, expected) in cases {
-        assert_eq!(find_duration_hours(input).map(|(h, _, _)| h), expected.map(dec), "{input}");
+        assert_eq!(
+            find_duration_hours(input).map(|(h, _, _)| h),
+            expected.map(dec),
+            "{input}"
+        );
     }
 }
 
 #[test]
 fn time_ranges() {
-    let cases: &[(&str, &str)] = &[("9h00-12h30", "3.5"), ("09:00 – 12:30", "3.5"), ("de 14h à 17h30", "3.5"), ("13h30 - 17h00", "3.5")];
+    let cases: &[(&str, &str)] = &[
+        ("9h00-12h30", "3.5"),
+        ("09:00 – 12:30", "3.5"),
+        ("de 14h à 17h30", "3.5"),
+        ("13h30 - 17h00", "3.5"),
+    ];
     for (input, hours) in cases {
         let normalized = input.replace('–', "-");
-        assert_eq!(find_time_range(&normalized).map(|(h, _, _)| h), Some(dec(hours)), "{input}");
+        assert_eq!(
+            find_time_range(&normalized).map(|(h, _, _)| h),
+            Some(dec(hours)),
+            "{input}"
+        );
     }
 }
 
@@ -120,19 +148,34 @@ fn identifiers() {
     assert!(is_valid_siret("35600000000048"));
     assert!(is_valid_siret("35600000049837"));
     assert!(is_valid_siren("939769147"));
-    assert_eq!(find_siret("SIRET : 913 113 296 00036 - NDA")[0].value, "91311329600036");
-    assert_eq!(find_siret("Numéro SIRET: 91311329600036,")[0].value, "91311329600036");
+    assert_eq!(
+        find_siret("SIRET : 913 113 296 00036 - NDA")[0].value,
+        "91311329600036"
+    );
+    assert_eq!(
+        find_siret("Numéro SIRET: 91311329600036,")[0].value,
+        "91311329600036"
+    );
     assert!(find_siret("Tel 01 23 45 67 89 01 23").is_empty());
     assert_eq!(find_siren("N° SIREN : 939 769 147")[0].value, "939769147");
-    assert_eq!(find_nda("déclaration d'activité 93 13 20131 13")[0].value, "93132013113");
+    assert_eq!(
+        find_nda("déclaration d'activité 93 13 20131 13")[0].value,
+        "93132013113"
+    );
     assert!(find_nda("99132013113").is_empty());
-    assert_eq!(find_nda("enregistrée sous le numéro 75 66 84829 66 auprès")[0].value, "75668482966");
+    assert_eq!(
+        find_nda("enregistrée sous le numéro 75 66 84829 66 auprès")[0].value,
+        "75668482966"
+    );
     // OCR confusions are repaired only when the check digit then holds.
     let repaired = find_siret("SIRET 9131132960OO36");
     assert_eq!(repaired[0].value, "91311329600036");
     assert!(repaired[0].repaired);
     assert!(find_siret("SIRET 9131132960OO37").is_empty());
-    assert_eq!(find_vat_numbers("TVA intracom. FR 40 303 265 045")[0].value, "FR40303265045");
+    assert_eq!(
+        find_vat_numbers("TVA intracom. FR 40 303 265 045")[0].value,
+        "FR40303265045"
+    );
 }
 
 #[test]

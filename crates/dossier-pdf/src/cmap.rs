@@ -4,6 +4,7 @@
 //! tolerantly: a malformed entry is skipped, never fatal, and ranges are bounded so a crafted
 //! CMap cannot allocate without limit.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Most entries a single CMap may define; real fonts stay far below.
@@ -12,6 +13,9 @@ const MAX_ENTRIES: usize = 1 << 17;
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ToUnicode {
     map: HashMap<u32, String>,
+    /// Incrementing `bfrange` entries, kept as ranges: expanding a `<0000> <FFFF>` range
+    /// would cost 65,536 allocations per font.
+    ranges: Vec<(u32, u32, Vec<u8>)>,
     /// Codespace ranges as (byte length, low, high).
     codespace: Vec<(usize, u32, u32)>,
 }
@@ -86,7 +90,9 @@ fn tokenize(data: &[u8]) -> Vec<Token> {
                     i += 1;
                     continue;
                 }
-                tokens.push(Token::Word(String::from_utf8_lossy(&data[start..i]).into_owned()));
+                tokens.push(Token::Word(
+                    String::from_utf8_lossy(&data[start..i]).into_owned(),
+                ));
             }
         }
     }
@@ -105,7 +111,10 @@ fn decode_hex(digits: &[u8]) -> Vec<u8> {
 }
 
 fn code_value(bytes: &[u8]) -> u32 {
-    bytes.iter().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
+    bytes
+        .iter()
+        .take(4)
+        .fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
 }
 
 /// Destination bytes are UTF-16BE; a single byte is taken as Latin-1 (seen in buggy producers).
@@ -142,27 +151,34 @@ impl ToUnicode {
             match &tokens[i] {
                 Token::Word(w) if w == "begincodespacerange" => {
                     i += 1;
-                    while let (Some(Token::Hex(lo)), Some(Token::Hex(hi))) = (tokens.get(i), tokens.get(i + 1)) {
-                        cmap.codespace.push((lo.len().max(1), code_value(lo), code_value(hi)));
+                    while let (Some(Token::Hex(lo)), Some(Token::Hex(hi))) =
+                        (tokens.get(i), tokens.get(i + 1))
+                    {
+                        cmap.codespace
+                            .push((lo.len().max(1), code_value(lo), code_value(hi)));
                         i += 2;
                     }
                 }
                 Token::Word(w) if w == "beginbfchar" => {
                     i += 1;
-                    while let (Some(Token::Hex(src)), Some(Token::Hex(dst))) = (tokens.get(i), tokens.get(i + 1)) {
+                    while let (Some(Token::Hex(src)), Some(Token::Hex(dst))) =
+                        (tokens.get(i), tokens.get(i + 1))
+                    {
                         cmap.map.insert(code_value(src), utf16_text(dst));
                         i += 2;
                     }
                 }
                 Token::Word(w) if w == "beginbfrange" => {
                     i += 1;
-                    while let (Some(Token::Hex(lo)), Some(Token::Hex(hi))) = (tokens.get(i), tokens.get(i + 1)) {
+                    while let (Some(Token::Hex(lo)), Some(Token::Hex(hi))) =
+                        (tokens.get(i), tokens.get(i + 1))
+                    {
                         let (lo, hi) = (code_value(lo), code_value(hi));
                         let span = hi.saturating_sub(lo).min(0xFFFF);
                         match tokens.get(i + 2) {
                             Some(Token::Hex(dst)) => {
-                                for offset in 0..=span {
-                                    cmap.map.insert(lo + offset, increment_text(dst, offset));
+                                if cmap.ranges.len() < MAX_ENTRIES {
+                                    cmap.ranges.push((lo, lo + span, dst.clone()));
                                 }
                                 i += 3;
                             }
@@ -193,8 +209,16 @@ impl ToUnicode {
         cmap
     }
 
-    pub(crate) fn lookup(&self, code: u32) -> Option<&str> {
-        self.map.get(&code).map(String::as_str)
+    pub(crate) fn lookup(&self, code: u32) -> Option<Cow<'_, str>> {
+        if let Some(text) = self.map.get(&code) {
+            return Some(Cow::Borrowed(text));
+        }
+        // Later ranges override earlier ones, as later CMap entries do.
+        self.ranges
+            .iter()
+            .rev()
+            .find(|(lo, hi, _)| (*lo..=*hi).contains(&code))
+            .map(|(lo, _, dst)| Cow::Owned(increment_text(dst, code - lo)))
     }
 
     /// The byte length of the code starting at `bytes`, by the codespace ranges.
@@ -211,7 +235,7 @@ impl ToUnicode {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.map.is_empty() && self.ranges.is_empty()
     }
 
     pub(crate) fn has_codespace(&self) -> bool {
@@ -229,16 +253,18 @@ mod tests {
             2 beginbfchar <0003> <0020> <0024> <00E9> endbfchar\n\
             2 beginbfrange <0010> <0012> <0041> <0020> <0021> [<FB01> <20AC>] endbfrange\nendcmap";
         let cmap = ToUnicode::parse(data);
-        assert_eq!(cmap.lookup(0x24), Some("é"));
-        assert_eq!(cmap.lookup(0x11), Some("B"));
-        assert_eq!(cmap.lookup(0x20), Some("ﬁ"));
-        assert_eq!(cmap.lookup(0x21), Some("€"));
+        assert_eq!(cmap.lookup(0x24).as_deref(), Some("é"));
+        assert_eq!(cmap.lookup(0x11).as_deref(), Some("B"));
+        assert_eq!(cmap.lookup(0x20).as_deref(), Some("ﬁ"));
+        assert_eq!(cmap.lookup(0x21).as_deref(), Some("€"));
         assert_eq!(cmap.code_length(&[0, 3], 1), 2);
     }
 
     #[test]
     fn garbage_does_not_panic() {
-        let cmap = ToUnicode::parse(b"beginbfrange <00> <FFFFFFFF> <0041> beginbfchar <zz> endbfchar ((( [ <");
+        let cmap = ToUnicode::parse(
+            b"beginbfrange <00> <FFFFFFFF> <0041> beginbfchar <zz> endbfchar ((( [ <",
+        );
         assert!(cmap.lookup(0x41).is_some() || cmap.lookup(0).is_some());
     }
 }

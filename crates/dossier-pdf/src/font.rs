@@ -20,6 +20,8 @@ pub(crate) struct Font {
     encoding: Option<[Option<char>; 256]>,
     /// Advance widths in glyph space (per 1000 em), by code.
     widths: std::collections::HashMap<u32, f32>,
+    /// `c_first c_last w` entries of a CID font's W array, kept as ranges.
+    width_ranges: Vec<(u32, u32, f32)>,
     default_width: f32,
     /// Glyph space to text space (1/1000 except for Type3 fonts).
     width_scale: f32,
@@ -57,7 +59,9 @@ fn dict_get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&
 
 impl Font {
     pub(crate) fn load(doc: &Document, dict: &Dictionary) -> Font {
-        let subtype = dict_get(doc, dict, b"Subtype").and_then(|o| o.as_name().ok()).unwrap_or(b"");
+        let subtype = dict_get(doc, dict, b"Subtype")
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"");
         let composite = subtype == b"Type0";
         let base_font = dict_get(doc, dict, b"BaseFont")
             .and_then(|o| o.as_name().ok())
@@ -65,7 +69,11 @@ impl Font {
             .unwrap_or_default();
         let to_unicode = dict_get(doc, dict, b"ToUnicode")
             .and_then(|o| o.as_stream().ok())
-            .and_then(|s| s.decompressed_content_with_limit(MAX_CMAP_BYTES).ok().or_else(|| Some(s.content.clone())))
+            .and_then(|s| {
+                s.decompressed_content_with_limit(MAX_CMAP_BYTES)
+                    .ok()
+                    .or_else(|| Some(s.content.clone()))
+            })
             .map(|data| ToUnicode::parse(&data))
             // An unreadable CMap (seen: left unencrypted in an encrypted file) is no CMap.
             .filter(|cmap| !cmap.is_empty());
@@ -75,6 +83,7 @@ impl Font {
             to_unicode,
             encoding: None,
             widths: Default::default(),
+            width_ranges: Vec::new(),
             default_width: if composite { 1000.0 } else { 0.0 },
             width_scale: 0.001,
             monospace: base_font.contains("Courier") || base_font.contains("Mono"),
@@ -86,7 +95,8 @@ impl Font {
             font.encoding = Some(simple_encoding(doc, dict, subtype));
             font.load_simple_widths(doc, dict);
             if subtype == b"Type3" {
-                if let Some(m) = dict_get(doc, dict, b"FontMatrix").and_then(|o| o.as_array().ok()) {
+                if let Some(m) = dict_get(doc, dict, b"FontMatrix").and_then(|o| o.as_array().ok())
+                {
                     if let Some(a) = m.first().and_then(number) {
                         font.width_scale = a;
                     }
@@ -97,7 +107,10 @@ impl Font {
     }
 
     fn load_simple_widths(&mut self, doc: &Document, dict: &Dictionary) {
-        let first = dict_get(doc, dict, b"FirstChar").and_then(number).unwrap_or(0.0).max(0.0) as u32;
+        let first = dict_get(doc, dict, b"FirstChar")
+            .and_then(number)
+            .unwrap_or(0.0)
+            .max(0.0) as u32;
         if let Some(widths) = dict_get(doc, dict, b"Widths").and_then(|o| o.as_array().ok()) {
             for (i, w) in widths.iter().take(256).enumerate() {
                 if let Some(w) = number(resolve(doc, w)) {
@@ -133,7 +146,9 @@ impl Font {
         };
         let mut i = 0;
         while i < w.len() && self.widths.len() < 1 << 17 {
-            let Some(first) = number(resolve(doc, &w[i])) else { break };
+            let Some(first) = number(resolve(doc, &w[i])) else {
+                break;
+            };
             match w.get(i + 1).map(|o| resolve(doc, o)) {
                 Some(Object::Array(list)) => {
                     for (k, width) in list.iter().enumerate() {
@@ -144,13 +159,15 @@ impl Font {
                     i += 2;
                 }
                 Some(last) => {
-                    let (Some(last), Some(width)) = (number(last), w.get(i + 2).and_then(|o| number(resolve(doc, o)))) else {
+                    let (Some(last), Some(width)) = (
+                        number(last),
+                        w.get(i + 2).and_then(|o| number(resolve(doc, o))),
+                    ) else {
                         break;
                     };
                     let span = (last - first).clamp(0.0, 65535.0) as u32;
-                    for cid in 0..=span {
-                        self.widths.insert(first as u32 + cid, width);
-                    }
+                    self.width_ranges
+                        .push((first as u32, first as u32 + span, width));
                     i += 3;
                 }
                 None => break,
@@ -173,11 +190,19 @@ impl Font {
                 1
             };
             let end = (i + len).min(bytes.len());
-            let code = bytes[i..end].iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+            let code = bytes[i..end]
+                .iter()
+                .fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
             i = end;
             let text = self.text_of(code);
-            let glyph_width = match self.widths.get(&code) {
-                Some(w) => *w,
+            let explicit = self.widths.get(&code).copied().or_else(|| {
+                self.width_ranges
+                    .iter()
+                    .find(|(lo, hi, _)| (*lo..=*hi).contains(&code))
+                    .map(|(_, _, w)| *w)
+            });
+            let glyph_width = match explicit {
+                Some(w) => w,
                 None if self.composite => self.default_width,
                 None if self.monospace => 600.0,
                 None if self.default_width > 0.0 && !self.widths.is_empty() => self.default_width,
@@ -195,11 +220,14 @@ impl Font {
     fn text_of(&self, code: u32) -> String {
         if let Some(text) = self.to_unicode.as_ref().and_then(|c| c.lookup(code)) {
             if !text.is_empty() && !text.contains('\u{FFFD}') && !text.chars().all(|c| c == '\0') {
-                return text.to_string();
+                return text.into_owned();
             }
         }
         if self.codes_are_unicode {
-            return char::from_u32(code).filter(|c| !c.is_control()).map(String::from).unwrap_or_default();
+            return char::from_u32(code)
+                .filter(|c| !c.is_control())
+                .map(String::from)
+                .unwrap_or_default();
         }
         match &self.encoding {
             Some(table) if code < 256 => table[code as usize].map(String::from).unwrap_or_default(),
@@ -209,16 +237,24 @@ impl Font {
 }
 
 fn simple_encoding(doc: &Document, dict: &Dictionary, subtype: &[u8]) -> [Option<char>; 256] {
-    let default_base = if subtype == b"TrueType" { BaseEncoding::WinAnsi } else { BaseEncoding::Standard };
+    let default_base = if subtype == b"TrueType" {
+        BaseEncoding::WinAnsi
+    } else {
+        BaseEncoding::Standard
+    };
     match dict_get(doc, dict, b"Encoding") {
-        Some(Object::Name(name)) => BaseEncoding::from_name(name).unwrap_or(BaseEncoding::WinAnsi).table(),
+        Some(Object::Name(name)) => BaseEncoding::from_name(name)
+            .unwrap_or(BaseEncoding::WinAnsi)
+            .table(),
         Some(Object::Dictionary(enc)) => {
             let base = dict_get(doc, enc, b"BaseEncoding")
                 .and_then(|o| o.as_name().ok())
                 .and_then(BaseEncoding::from_name)
                 .unwrap_or(default_base);
             let mut table = base.table();
-            if let Some(differences) = dict_get(doc, enc, b"Differences").and_then(|o| o.as_array().ok()) {
+            if let Some(differences) =
+                dict_get(doc, enc, b"Differences").and_then(|o| o.as_array().ok())
+            {
                 let mut code: usize = 0;
                 for item in differences {
                     match resolve(doc, item) {

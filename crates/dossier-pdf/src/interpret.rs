@@ -11,8 +11,8 @@ use dossier_layout::{BBox, Glyph};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use crate::font::Font;
 use crate::Limits;
+use crate::font::Font;
 
 type Matrix = [f32; 6];
 const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -98,9 +98,19 @@ fn resolve<'a>(doc: &'a Document, obj: &'a Object) -> &'a Object {
 }
 
 /// Looks `name` up in the `category` (Font, XObject) of the first resource dictionary that has it.
-fn lookup<'a>(doc: &'a Document, resources: &[&'a Dictionary], category: &[u8], name: &[u8]) -> Option<(Option<ObjectId>, &'a Object)> {
+fn lookup<'a>(
+    doc: &'a Document,
+    resources: &[&'a Dictionary],
+    category: &[u8],
+    name: &[u8],
+) -> Option<(Option<ObjectId>, &'a Object)> {
     for res in resources {
-        let Some(table) = res.get(category).ok().map(|o| resolve(doc, o)).and_then(|o| o.as_dict().ok()) else {
+        let Some(table) = res
+            .get(category)
+            .ok()
+            .map(|o| resolve(doc, o))
+            .and_then(|o| o.as_dict().ok())
+        else {
             continue;
         };
         if let Ok(entry) = table.get(name) {
@@ -126,12 +136,22 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    pub(crate) fn scan_page(mut self, content: &[u8], resources: &[&'a Dictionary], origin: (f32, f32), page_area: f32) -> PageScan {
+    pub(crate) fn scan_page(
+        mut self,
+        content: &[u8],
+        resources: &[&'a Dictionary],
+        origin: (f32, f32),
+        page_area: f32,
+    ) -> PageScan {
         let ctm = [1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1];
         self.run(content, resources, ctm);
         PageScan {
             glyphs: self.glyphs,
-            image_coverage: if page_area > 0.0 { self.image_area / page_area } else { 0.0 },
+            image_coverage: if page_area > 0.0 {
+                self.image_area / page_area
+            } else {
+                0.0
+            },
             image_count: self.image_count,
             truncated: self.truncated,
         }
@@ -140,7 +160,9 @@ impl<'a> Interpreter<'a> {
     fn font(&mut self, resources: &[&'a Dictionary], name: &[u8]) -> Option<Rc<Font>> {
         let (id, obj) = lookup(self.doc, resources, b"Font", name)?;
         let dict = obj.as_dict().ok()?;
-        let key = id.map(|(n, g)| ((n as usize) << 16) | g as usize).unwrap_or(dict as *const Dictionary as usize);
+        let key = id
+            .map(|(n, g)| ((n as usize) << 16) | g as usize)
+            .unwrap_or(dict as *const Dictionary as usize);
         if let Some(font) = self.fonts.get(&key) {
             return Some(font.clone());
         }
@@ -184,14 +206,24 @@ impl<'a> Interpreter<'a> {
                     tlm = IDENTITY;
                 }
                 "Tf" => {
-                    if let (Some(Object::Name(name)), Some(size)) = (operands.first(), operands.get(1).and_then(num)) {
+                    if let (Some(Object::Name(name)), Some(size)) =
+                        (operands.first(), operands.get(1).and_then(num))
+                    {
                         gs.font = self.font(resources, name);
                         gs.size = size;
                     }
                 }
-                "Tc" => gs.char_spacing = nums::<1>(operands).map(|[v]| v).unwrap_or(gs.char_spacing),
-                "Tw" => gs.word_spacing = nums::<1>(operands).map(|[v]| v).unwrap_or(gs.word_spacing),
-                "Tz" => gs.horizontal_scale = nums::<1>(operands).map(|[v]| v / 100.0).unwrap_or(gs.horizontal_scale),
+                "Tc" => {
+                    gs.char_spacing = nums::<1>(operands).map(|[v]| v).unwrap_or(gs.char_spacing)
+                }
+                "Tw" => {
+                    gs.word_spacing = nums::<1>(operands).map(|[v]| v).unwrap_or(gs.word_spacing)
+                }
+                "Tz" => {
+                    gs.horizontal_scale = nums::<1>(operands)
+                        .map(|[v]| v / 100.0)
+                        .unwrap_or(gs.horizontal_scale)
+                }
                 "TL" => gs.leading = nums::<1>(operands).map(|[v]| v).unwrap_or(gs.leading),
                 "Ts" => gs.rise = nums::<1>(operands).map(|[v]| v).unwrap_or(gs.rise),
                 "Td" | "TD" => {
@@ -265,7 +297,9 @@ impl<'a> Interpreter<'a> {
     }
 
     fn draw_xobject(&mut self, resources: &[&'a Dictionary], name: &[u8], ctm: &Matrix) {
-        let Some((id, obj)) = lookup(self.doc, resources, b"XObject", name) else { return };
+        let Some((id, obj)) = lookup(self.doc, resources, b"XObject", name) else {
+            return;
+        };
         let Ok(stream) = obj.as_stream() else { return };
         match stream.dict.get(b"Subtype").and_then(|o| o.as_name()) {
             Ok(b"Image") => self.add_image_area(ctm),
@@ -276,13 +310,16 @@ impl<'a> Interpreter<'a> {
                     self.truncated = true;
                     return;
                 }
-                let Ok(content) = stream.decompressed_content_with_limit(self.limits.max_stream_bytes).or_else(|_| {
-                    if stream.filters().map(|f| f.is_empty()).unwrap_or(true) {
-                        Ok(stream.content.clone())
-                    } else {
-                        Err(())
-                    }
-                }) else {
+                let Ok(content) = stream
+                    .decompressed_content_with_limit(self.limits.max_stream_bytes)
+                    .or_else(|_| {
+                        if stream.filters().map(|f| f.is_empty()).unwrap_or(true) {
+                            Ok(stream.content.clone())
+                        } else {
+                            Err(())
+                        }
+                    })
+                else {
                     return;
                 };
                 let matrix = stream
@@ -292,7 +329,12 @@ impl<'a> Interpreter<'a> {
                     .and_then(|o| o.as_array().ok())
                     .and_then(|a| nums::<6>(a))
                     .unwrap_or(IDENTITY);
-                let own = stream.dict.get(b"Resources").ok().map(|o| resolve(self.doc, o)).and_then(|o| o.as_dict().ok());
+                let own = stream
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .map(|o| resolve(self.doc, o))
+                    .and_then(|o| o.as_dict().ok());
                 let mut form_resources: Vec<&'a Dictionary> = own.into_iter().collect();
                 form_resources.extend_from_slice(resources);
                 self.forms_in_progress.push(id.unwrap_or((0, 0)));
@@ -311,19 +353,34 @@ impl<'a> Interpreter<'a> {
             let x_scale = m[0].hypot(m[1]);
             let upright = m[0] > 0.0 && m[1].abs() <= 0.2 * m[0].abs() && m[3] > 0.0;
             let advance = code.width * gs.size * gs.horizontal_scale;
-            if upright && size.is_finite() && size > 0.5 && !code.text.is_empty() && self.glyphs.len() < self.limits.max_glyphs_per_page {
+            if upright
+                && size.is_finite()
+                && size > 0.5
+                && !code.text.is_empty()
+                && self.glyphs.len() < self.limits.max_glyphs_per_page
+            {
                 let x = m[4] + gs.rise * m[2];
                 let y = m[5] + gs.rise * m[3];
                 let width = (advance * x_scale).max(0.0);
                 self.glyphs.push(Glyph {
                     text: code.text,
-                    bbox: BBox { x0: x, y0: y - 0.22 * size, x1: x + width, y1: y + 0.78 * size },
+                    bbox: BBox {
+                        x0: x,
+                        y0: y - 0.22 * size,
+                        x1: x + width,
+                        y1: y + 0.78 * size,
+                    },
                     baseline: y,
                     size,
                     confidence: 1.0,
                 });
             }
-            let spacing = gs.char_spacing + if code.is_space_code { gs.word_spacing } else { 0.0 };
+            let spacing = gs.char_spacing
+                + if code.is_space_code {
+                    gs.word_spacing
+                } else {
+                    0.0
+                };
             let tx = advance + spacing * gs.horizontal_scale;
             *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
         }

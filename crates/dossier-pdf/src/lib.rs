@@ -86,7 +86,10 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
     if !looks_like_pdf(bytes) {
         return Err(PdfError::NotPdf);
     }
-    let options = LoadOptions { max_decompressed_size: Some(limits.max_stream_bytes), ..Default::default() };
+    let options = LoadOptions {
+        max_decompressed_size: Some(limits.max_stream_bytes),
+        ..Default::default()
+    };
     let doc = Document::load_mem_with_options(bytes, options).map_err(|e| match e {
         lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => PdfError::Encrypted,
         other => PdfError::Malformed(other.to_string()),
@@ -105,13 +108,19 @@ pub fn read_text_layer(bytes: &[u8], limits: &Limits) -> Result<PdfText, PdfErro
         return Err(PdfError::NoPages);
     }
     if page_ids.len() > limits.max_pages {
-        return Err(PdfError::TooManyPages { pages: page_ids.len(), limit: limits.max_pages });
+        return Err(PdfError::TooManyPages {
+            pages: page_ids.len(),
+            limit: limits.max_pages,
+        });
     }
     let mut pages = Vec::with_capacity(page_ids.len());
     for (number, page_id) in page_ids {
         pages.push(read_page(&doc, number, page_id, limits));
     }
-    Ok(PdfText { pages, was_encrypted: doc.was_encrypted() })
+    Ok(PdfText {
+        pages,
+        was_encrypted: doc.was_encrypted(),
+    })
 }
 
 fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) -> PdfPage {
@@ -119,16 +128,36 @@ fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) ->
         .and_then(|o| o.as_array().ok())
         .and_then(|a| {
             let v: Vec<f32> = a.iter().filter_map(|o| o.as_float().ok()).collect();
-            (v.len() == 4).then(|| [v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])])
+            (v.len() == 4).then(|| {
+                [
+                    v[0].min(v[2]),
+                    v[1].min(v[3]),
+                    v[0].max(v[2]),
+                    v[1].max(v[3]),
+                ]
+            })
         })
         .filter(|b| b[2] - b[0] > 1.0 && b[3] - b[1] > 1.0)
         .unwrap_or([0.0, 0.0, 612.0, 792.0]);
     let (width, height) = (media_box[2] - media_box[0], media_box[3] - media_box[1]);
-    let content = doc.get_page_content_with_limit(page_id, limits.max_stream_bytes).unwrap_or_default();
+    let content = doc
+        .get_page_content_with_limit(page_id, limits.max_stream_bytes)
+        .unwrap_or_default();
     let resources = page_resources(doc, page_id);
-    let scan = interpret::Interpreter::new(doc, limits).scan_page(&content, &resources, (media_box[0], media_box[1]), width * height);
+    let scan = interpret::Interpreter::new(doc, limits).scan_page(
+        &content,
+        &resources,
+        (media_box[0], media_box[1]),
+        width * height,
+    );
     PdfPage {
-        page: Page { number, width, height, lines: build_lines(scan.glyphs), source: TextSource::TextLayer },
+        page: Page {
+            number,
+            width,
+            height,
+            lines: build_lines(scan.glyphs),
+            source: TextSource::TextLayer,
+        },
         image_coverage: scan.image_coverage,
         image_count: scan.image_count,
         truncated: scan.truncated,
@@ -149,6 +178,11 @@ fn page_attribute<'a>(doc: &'a Document, page_id: ObjectId, key: &[u8]) -> Optio
 }
 
 fn page_resources(doc: &Document, page_id: ObjectId) -> Vec<&Dictionary> {
-    let Ok((inline, ids)) = doc.get_page_resources(page_id) else { return Vec::new() };
-    inline.into_iter().chain(ids.into_iter().filter_map(|id| doc.get_dictionary(id).ok())).collect()
+    let Ok((inline, ids)) = doc.get_page_resources(page_id) else {
+        return Vec::new();
+    };
+    inline
+        .into_iter()
+        .chain(ids.into_iter().filter_map(|id| doc.get_dictionary(id).ok()))
+        .collect()
 }

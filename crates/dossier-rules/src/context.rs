@@ -1,7 +1,9 @@
 //! What the rules see: the request, the documents grouped by kind, the rulebook, and helpers
 //! to read fields (low-confidence values count as unread) and to build findings.
 
-use dossier_contract::{DocumentKind, DocumentReport, DossierRequest, Evidence, Field, Finding, Severity};
+use dossier_contract::{
+    DocumentKind, DocumentReport, DossierRequest, Evidence, Field, Finding, Severity,
+};
 
 use crate::Rulebook;
 
@@ -15,8 +17,16 @@ pub(crate) struct Context<'a> {
 pub(crate) const DOSSIER_JSON: &str = "dossier.json";
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(request: &'a DossierRequest, documents: &'a [DocumentReport], rulebook: &'a Rulebook) -> Context<'a> {
-        Context { request, documents, rulebook }
+    pub(crate) fn new(
+        request: &'a DossierRequest,
+        documents: &'a [DocumentReport],
+        rulebook: &'a Rulebook,
+    ) -> Context<'a> {
+        Context {
+            request,
+            documents,
+            rulebook,
+        }
     }
 
     pub(crate) fn of_kind(&self, kind: DocumentKind) -> impl Iterator<Item = &'a DocumentReport> {
@@ -29,11 +39,25 @@ impl<'a> Context<'a> {
 
     /// A field when it was read with enough confidence.
     pub(crate) fn read<'f, T>(&self, field: &'f Option<Field<T>>) -> Option<&'f Field<T>> {
-        field.as_ref().filter(|f| f.confidence >= self.rulebook.parameters.min_field_confidence)
+        field
+            .as_ref()
+            .filter(|f| f.confidence >= self.rulebook.parameters.min_field_confidence)
     }
 
-    pub(crate) fn finding(&self, rule: &str, message: String, documents: Vec<String>, evidence: Vec<Evidence>) -> Finding {
-        Finding { rule: rule.to_string(), severity: self.rulebook.severity(rule), message, documents, evidence }
+    pub(crate) fn finding(
+        &self,
+        rule: &str,
+        message: String,
+        documents: Vec<String>,
+        evidence: Vec<Evidence>,
+    ) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            severity: self.rulebook.severity(rule),
+            message,
+            documents,
+            evidence,
+        }
     }
 
     /// A check that could not be decided because a field is unread: at most a warning, so
@@ -47,12 +71,22 @@ impl<'a> Context<'a> {
 
 /// Evidence from a document field.
 pub(crate) fn evidence<T>(document: &DocumentReport, field: &Field<T>) -> Evidence {
-    Evidence { document_id: document.document_id.clone(), page: Some(field.page), text: field.evidence.clone(), bbox: field.bbox }
+    Evidence {
+        document_id: document.document_id.clone(),
+        page: Some(field.page),
+        text: field.evidence.clone(),
+        bbox: field.bbox,
+    }
 }
 
 /// Evidence from `dossier.json`.
 pub(crate) fn dossier_evidence(path: &str, value: impl std::fmt::Display) -> Evidence {
-    Evidence { document_id: DOSSIER_JSON.to_string(), page: None, text: format!("{path} = {value}"), bbox: None }
+    Evidence {
+        document_id: DOSSIER_JSON.to_string(),
+        page: None,
+        text: format!("{path} = {value}"),
+        bbox: None,
+    }
 }
 
 /// "le devis « devis.pdf »".

@@ -16,11 +16,20 @@ use dossier_contract::{DocumentReport, DossierRequest, Severity, Status, VERDICT
 
 /// Runs every rule and assembles the verdict (without `verdict_id`, which the caller derives
 /// from the submission).
-pub fn check_dossier(request: &DossierRequest, documents: Vec<DocumentReport>, rulebook: &Rulebook) -> Verdict {
+pub fn check_dossier(
+    request: &DossierRequest,
+    documents: Vec<DocumentReport>,
+    rulebook: &Rulebook,
+) -> Verdict {
     let ctx = context::Context::new(request, &documents, rulebook);
     let mut findings = rules::run_all(&ctx);
     let amounts = rules::amounts(&ctx);
-    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), RULE_IDS.iter().position(|r| *r == f.rule)));
+    findings.sort_by_key(|f| {
+        (
+            std::cmp::Reverse(f.severity),
+            RULE_IDS.iter().position(|r| *r == f.rule),
+        )
+    });
     let status = if findings.iter().any(|f| f.severity == Severity::Blocking) {
         Status::Fail
     } else if findings.iter().any(|f| f.severity == Severity::Warning) {

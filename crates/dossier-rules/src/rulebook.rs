@@ -109,25 +109,37 @@ impl Rulebook {
     }
 
     pub fn from_toml(text: &str) -> Result<Rulebook, RulebookError> {
-        let book: Rulebook = toml::from_str(text).map_err(|e| RulebookError::Invalid(e.to_string()))?;
+        let book: Rulebook =
+            toml::from_str(text).map_err(|e| RulebookError::Invalid(e.to_string()))?;
         for id in RULE_IDS {
             if !book.severities.contains_key(id) {
                 return Err(RulebookError::MissingSeverity(id.to_string()));
             }
         }
-        if let Some(unknown) = book.severities.keys().find(|k| !RULE_IDS.contains(&k.as_str())) {
+        if let Some(unknown) = book
+            .severities
+            .keys()
+            .find(|k| !RULE_IDS.contains(&k.as_str()))
+        {
             return Err(RulebookError::UnknownRule(unknown.clone()));
         }
         Ok(book)
     }
 
     pub fn severity(&self, rule: &str) -> Severity {
-        self.severities.get(rule).copied().unwrap_or(Severity::Warning)
+        self.severities
+            .get(rule)
+            .copied()
+            .unwrap_or(Severity::Warning)
     }
 
     /// The kinds required for a scheme at a stage.
     pub fn required(&self, scheme: &str, stage: Stage) -> &[DocumentKind] {
-        let requirements = self.schemes.get(scheme).and_then(|s| s.requirements.as_ref()).unwrap_or(&self.requirements);
+        let requirements = self
+            .schemes
+            .get(scheme)
+            .and_then(|s| s.requirements.as_ref())
+            .unwrap_or(&self.requirements);
         match stage {
             Stage::Request => &requirements.request,
             Stage::Payment => &requirements.payment,

@@ -2,7 +2,9 @@
 
 use chrono::{Months, NaiveDate};
 use dossier_contract::{Amounts, DocumentKind, DocumentReport, Evidence, Finding, Stage};
-use dossier_parse::{format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr, is_valid_siret};
+use dossier_parse::{
+    format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr, is_valid_siret,
+};
 use rust_decimal::Decimal;
 
 use crate::context::{Context, dossier_evidence, evidence, named};
@@ -46,7 +48,10 @@ fn ids(documents: &[&DocumentReport]) -> Vec<String> {
 }
 
 fn scheme_label(ctx: &Context<'_>) -> String {
-    ctx.rulebook.schemes.get(&ctx.request.scheme).map_or_else(|| ctx.request.scheme.clone(), |s| s.label.clone())
+    ctx.rulebook
+        .schemes
+        .get(&ctx.request.scheme)
+        .map_or_else(|| ctx.request.scheme.clone(), |s| s.label.clone())
 }
 
 fn missing_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -54,7 +59,10 @@ fn missing_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         Stage::Request => "de la demande de prise en charge",
         Stage::Payment => "de la demande de paiement",
     };
-    for kind in ctx.rulebook.required(&ctx.request.scheme, ctx.request.stage) {
+    for kind in ctx
+        .rulebook
+        .required(&ctx.request.scheme, ctx.request.stage)
+    {
         if ctx.first(*kind).is_none() {
             let message = format!(
                 "Pièce manquante : {} (exigée au stade {stage} pour le dispositif {}) ; demandez-la au déposant.",
@@ -69,9 +77,22 @@ fn missing_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 fn unreadable_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for document in ctx.of_kind(DocumentKind::Unreadable) {
         let reason = document.reason.as_deref().unwrap_or("raison inconnue");
-        let message = format!("Le document « {} » est illisible ({reason}) ; demandez un nouveau dépôt du fichier.", document.file);
-        let evidence = vec![Evidence { document_id: document.document_id.clone(), page: None, text: reason.to_string(), bbox: None }];
-        out.push(ctx.finding("unreadable_document", message, vec![document.document_id.clone()], evidence));
+        let message = format!(
+            "Le document « {} » est illisible ({reason}) ; demandez un nouveau dépôt du fichier.",
+            document.file
+        );
+        let evidence = vec![Evidence {
+            document_id: document.document_id.clone(),
+            page: None,
+            text: reason.to_string(),
+            bbox: None,
+        }];
+        out.push(ctx.finding(
+            "unreadable_document",
+            message,
+            vec![document.document_id.clone()],
+            evidence,
+        ));
     }
 }
 
@@ -81,13 +102,20 @@ fn unknown_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "Le document « {} » n'est ni un devis, ni un programme, ni un certificat Qualiopi, ni une feuille d'émargement, ni une facture ; vérifiez s'il a sa place dans le dossier.",
             document.file
         );
-        out.push(ctx.finding("unknown_document", message, vec![document.document_id.clone()], Vec::new()));
+        out.push(ctx.finding(
+            "unknown_document",
+            message,
+            vec![document.document_id.clone()],
+            Vec::new(),
+        ));
     }
 }
 
 fn declared_kind_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for document in ctx.documents {
-        let Some(declared) = document.declared_kind else { continue };
+        let Some(declared) = document.declared_kind else {
+            continue;
+        };
         if declared == document.kind || matches!(document.kind, DocumentKind::Unreadable) {
             continue;
         }
@@ -97,16 +125,31 @@ fn declared_kind_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             declared.label_fr(),
             document.kind.label_fr()
         );
-        out.push(ctx.finding("declared_kind_mismatch", message, vec![document.document_id.clone()], Vec::new()));
+        out.push(ctx.finding(
+            "declared_kind_mismatch",
+            message,
+            vec![document.document_id.clone()],
+            Vec::new(),
+        ));
     }
 }
 
 fn invalid_siret(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let request = ctx.request;
-    for (path, value) in [("company.siret", &request.company.siret), ("training.provider_siret", &request.training.provider_siret)] {
+    for (path, value) in [
+        ("company.siret", &request.company.siret),
+        ("training.provider_siret", &request.training.provider_siret),
+    ] {
         if !is_valid_siret(value) {
-            let message = format!("Le SIRET {value} saisi dans la demande ({path}) est invalide (clé de contrôle fausse) ; faites corriger la saisie.");
-            out.push(ctx.finding("invalid_siret", message, Vec::new(), vec![dossier_evidence(path, value)]));
+            let message = format!(
+                "Le SIRET {value} saisi dans la demande ({path}) est invalide (clé de contrôle fausse) ; faites corriger la saisie."
+            );
+            out.push(ctx.finding(
+                "invalid_siret",
+                message,
+                Vec::new(),
+                vec![dossier_evidence(path, value)],
+            ));
         }
     }
     for document in ctx.documents {
@@ -116,7 +159,12 @@ fn invalid_siret(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 field.value,
                 named(document)
             );
-            out.push(ctx.finding("invalid_siret", message, vec![document.document_id.clone()], vec![evidence(document, field)]));
+            out.push(ctx.finding(
+                "invalid_siret",
+                message,
+                vec![document.document_id.clone()],
+                vec![evidence(document, field)],
+            ));
         }
     }
 }
@@ -124,35 +172,59 @@ fn invalid_siret(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// The provider's SIREN as a document states it (SIRET prefix or SIREN).
 fn provider_siren(ctx: &Context<'_>, document: &DocumentReport) -> Option<(String, Evidence)> {
     if let Some(siret) = ctx.read(&document.fields.provider_siret) {
-        return Some((siret.value[..9.min(siret.value.len())].to_string(), evidence(document, siret)));
+        return Some((
+            siret.value[..9.min(siret.value.len())].to_string(),
+            evidence(document, siret),
+        ));
     }
-    ctx.read(&document.fields.provider_siren).map(|siren| (siren.value.clone(), evidence(document, siren)))
+    ctx.read(&document.fields.provider_siren)
+        .map(|siren| (siren.value.clone(), evidence(document, siren)))
 }
 
 fn provider_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let declared = &ctx.request.training.provider_siret;
     let reference = is_valid_siret(declared).then(|| declared[..9].to_string());
     let mut differing: Vec<(&DocumentReport, String, Evidence)> = Vec::new();
-    let mut reference = reference.map(|siren| (siren, dossier_evidence("training.provider_siret", declared), None::<&DocumentReport>));
+    let mut reference = reference.map(|siren| {
+        (
+            siren,
+            dossier_evidence("training.provider_siret", declared),
+            None::<&DocumentReport>,
+        )
+    });
     for document in ctx.documents {
         if !matches!(
             document.kind,
-            DocumentKind::Quote | DocumentKind::QualiopiCertificate | DocumentKind::Programme | DocumentKind::Invoice | DocumentKind::AttendanceSheet
+            DocumentKind::Quote
+                | DocumentKind::QualiopiCertificate
+                | DocumentKind::Programme
+                | DocumentKind::Invoice
+                | DocumentKind::AttendanceSheet
         ) {
             continue;
         }
         match provider_siren(ctx, document) {
             Some((siren, ev)) => match &reference {
-                Some((reference_siren, _, _)) if *reference_siren != siren => differing.push((document, siren, ev)),
+                Some((reference_siren, _, _)) if *reference_siren != siren => {
+                    differing.push((document, siren, ev))
+                }
                 Some(_) => {}
                 None => reference = Some((siren, ev, Some(document))),
             },
-            None if matches!(document.kind, DocumentKind::Quote | DocumentKind::QualiopiCertificate) => {
+            None if matches!(
+                document.kind,
+                DocumentKind::Quote | DocumentKind::QualiopiCertificate
+            ) =>
+            {
                 let message = format!(
                     "Le SIRET ou le SIREN de l'organisme de formation n'a pas pu être lu sur {} ; vérifiez qu'il s'agit bien du même organisme que dans la demande.",
                     named(document)
                 );
-                out.push(ctx.undecided("provider_mismatch", message, vec![document.document_id.clone()]));
+                out.push(ctx.undecided(
+                    "provider_mismatch",
+                    message,
+                    vec![document.document_id.clone()],
+                ));
             }
             None => {}
         }
@@ -166,14 +238,22 @@ fn provider_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             );
             let mut documents = vec![document.document_id.clone()];
             documents.extend(reference_document.map(|d| d.document_id.clone()));
-            out.push(ctx.finding("provider_mismatch", message, documents, vec![ev, reference_evidence.clone()]));
+            out.push(ctx.finding(
+                "provider_mismatch",
+                message,
+                documents,
+                vec![ev, reference_evidence.clone()],
+            ));
         }
     }
 }
 
 fn client_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let company = &ctx.request.company.siret;
-    for document in ctx.of_kind(DocumentKind::Quote).chain(ctx.of_kind(DocumentKind::Invoice)) {
+    for document in ctx
+        .of_kind(DocumentKind::Quote)
+        .chain(ctx.of_kind(DocumentKind::Invoice))
+    {
         match ctx.read(&document.fields.client_siret) {
             Some(field) if field.value != *company => {
                 let message = format!(
@@ -185,7 +265,10 @@ fn client_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "client_mismatch",
                     message,
                     vec![document.document_id.clone()],
-                    vec![evidence(document, field), dossier_evidence("company.siret", company)],
+                    vec![
+                        evidence(document, field),
+                        dossier_evidence("company.siret", company),
+                    ],
                 ));
             }
             Some(_) => {}
@@ -195,7 +278,11 @@ fn client_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     named(document),
                     ctx.request.company.name
                 );
-                out.push(ctx.undecided("client_mismatch", message, vec![document.document_id.clone()]));
+                out.push(ctx.undecided(
+                    "client_mismatch",
+                    message,
+                    vec![document.document_id.clone()],
+                ));
             }
             None => {}
         }
@@ -209,7 +296,12 @@ fn nda_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "Aucun numéro de déclaration d'activité (NDA) n'a été trouvé sur {} (mention obligatoire, art. R6351-6 du Code du travail) ; demandez un devis qui le mentionne.",
                 named(document)
             );
-            out.push(ctx.finding("nda_missing", message, vec![document.document_id.clone()], Vec::new()));
+            out.push(ctx.finding(
+                "nda_missing",
+                message,
+                vec![document.document_id.clone()],
+                Vec::new(),
+            ));
         }
     }
 }
@@ -228,7 +320,11 @@ fn qualiopi_dates(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format_date_fr(training.start_date),
                     format_date_fr(training.end_date)
                 );
-                out.push(ctx.undecided("qualiopi_not_valid_for_dates", message, vec![document.document_id.clone()]));
+                out.push(ctx.undecided(
+                    "qualiopi_not_valid_for_dates",
+                    message,
+                    vec![document.document_id.clone()],
+                ));
             }
             Some(until) if until.value < training.end_date => {
                 let message = format!(
@@ -241,7 +337,10 @@ fn qualiopi_dates(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "qualiopi_not_valid_for_dates",
                     message,
                     vec![document.document_id.clone()],
-                    vec![evidence(document, until), dossier_evidence("training.end_date", training.end_date)],
+                    vec![
+                        evidence(document, until),
+                        dossier_evidence("training.end_date", training.end_date),
+                    ],
                 ));
             }
             Some(_) => {}
@@ -258,16 +357,23 @@ fn qualiopi_dates(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "qualiopi_not_valid_for_dates",
                     message,
                     vec![document.document_id.clone()],
-                    vec![evidence(document, issued), dossier_evidence("training.start_date", training.start_date)],
+                    vec![
+                        evidence(document, issued),
+                        dossier_evidence("training.start_date", training.start_date),
+                    ],
                 ));
             }
             if let Some(until) = valid_until {
-                let years = if issued.value < NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(issued.value) {
-                    params.qualiopi_max_years_before_2021
-                } else {
-                    params.qualiopi_max_years
-                };
-                let limit = issued.value.checked_add_months(Months::new(12 * years)).and_then(|d| d.succ_opt());
+                let years =
+                    if issued.value < NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(issued.value) {
+                        params.qualiopi_max_years_before_2021
+                    } else {
+                        params.qualiopi_max_years
+                    };
+                let limit = issued
+                    .value
+                    .checked_add_months(Months::new(12 * years))
+                    .and_then(|d| d.succ_opt());
                 if limit.is_some_and(|limit| until.value > limit) {
                     let message = format!(
                         "La validité du certificat Qualiopi « {} » (du {} au {}) dépasse {years} ans, ce qui n'est pas possible : vérifiez le certificat auprès du certificateur.",
@@ -298,19 +404,33 @@ fn category_label(category: &str) -> &str {
 }
 
 fn qualiopi_category(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let needed = ctx.rulebook.schemes.get(&ctx.request.scheme).map_or("training_actions", |s| s.category.as_str());
+    let needed = ctx
+        .rulebook
+        .schemes
+        .get(&ctx.request.scheme)
+        .map_or("training_actions", |s| s.category.as_str());
     for document in ctx.of_kind(DocumentKind::QualiopiCertificate) {
         match ctx.read(&document.fields.categories) {
             Some(categories) if !categories.value.iter().any(|c| c == needed) => {
-                let covered: Vec<&str> = categories.value.iter().map(|c| category_label(c)).collect();
+                let covered: Vec<&str> =
+                    categories.value.iter().map(|c| category_label(c)).collect();
                 let message = format!(
                     "Le certificat Qualiopi « {} » ne couvre pas la catégorie « {} » exigée pour le dispositif {} (catégories lues : {}).",
                     document.file,
                     category_label(needed),
                     scheme_label(ctx),
-                    if covered.is_empty() { "aucune".to_string() } else { covered.join(", ") }
+                    if covered.is_empty() {
+                        "aucune".to_string()
+                    } else {
+                        covered.join(", ")
+                    }
                 );
-                out.push(ctx.finding("qualiopi_category_missing", message, vec![document.document_id.clone()], vec![evidence(document, categories)]));
+                out.push(ctx.finding(
+                    "qualiopi_category_missing",
+                    message,
+                    vec![document.document_id.clone()],
+                    vec![evidence(document, categories)],
+                ));
             }
             Some(_) => {}
             None => {
@@ -319,7 +439,11 @@ fn qualiopi_category(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     named(document),
                     category_label(needed)
                 );
-                out.push(ctx.undecided("qualiopi_category_missing", message, vec![document.document_id.clone()]));
+                out.push(ctx.undecided(
+                    "qualiopi_category_missing",
+                    message,
+                    vec![document.document_id.clone()],
+                ));
             }
         }
     }
@@ -332,8 +456,15 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut problems: Vec<String> = Vec::new();
         let mut ev: Vec<Evidence> = Vec::new();
         let Some(ht) = ctx.read(&f.total_ht) else {
-            let message = format!("Le total HT n'a pas pu être lu sur {} ; contrôlez les montants du devis.", named(document));
-            out.push(ctx.undecided("quote_totals_incoherent", message, vec![document.document_id.clone()]));
+            let message = format!(
+                "Le total HT n'a pas pu être lu sur {} ; contrôlez les montants du devis.",
+                named(document)
+            );
+            out.push(ctx.undecided(
+                "quote_totals_incoherent",
+                message,
+                vec![document.document_id.clone()],
+            ));
             continue;
         };
         let vat = ctx.read(&f.vat_amount);
@@ -369,7 +500,11 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let sum: Decimal = items.value.iter().map(|i| i.amount).sum();
             let allowed = tolerance * Decimal::from(items.value.len().max(1) as u64);
             if !items.value.is_empty() && (sum - ht.value).abs() > allowed {
-                problems.push(format!("somme des lignes {} ≠ total HT {}", format_eur_fr(sum), format_eur_fr(ht.value)));
+                problems.push(format!(
+                    "somme des lignes {} ≠ total HT {}",
+                    format_eur_fr(sum),
+                    format_eur_fr(ht.value)
+                ));
                 ev.push(evidence(document, items));
             }
             for item in &items.value {
@@ -388,20 +523,34 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         if exempt {
             if let Some(vat) = vat.filter(|v| v.value > Decimal::ZERO) {
-                problems.push(format!("TVA facturée ({}) alors qu'une exonération est mentionnée", format_eur_fr(vat.value)));
+                problems.push(format!(
+                    "TVA facturée ({}) alors qu'une exonération est mentionnée",
+                    format_eur_fr(vat.value)
+                ));
                 ev.push(evidence(document, vat));
             }
         }
         if !problems.is_empty() {
             ev.insert(0, evidence(document, ht));
-            let message = format!("Les montants de {} ne sont pas cohérents : {}.", named(document), problems.join(" ; "));
-            out.push(ctx.finding("quote_totals_incoherent", message, vec![document.document_id.clone()], ev));
+            let message = format!(
+                "Les montants de {} ne sont pas cohérents : {}.",
+                named(document),
+                problems.join(" ; ")
+            );
+            out.push(ctx.finding(
+                "quote_totals_incoherent",
+                message,
+                vec![document.document_id.clone()],
+                ev,
+            ));
         }
     }
 }
 
 fn requested_amount(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(quote) = ctx.first(DocumentKind::Quote) else { return };
+    let Some(quote) = ctx.first(DocumentKind::Quote) else {
+        return;
+    };
     let requested = ctx.request.requested_amount;
     match ctx.read(&quote.fields.total_ht) {
         Some(ht) if requested > ht.value => {
@@ -414,7 +563,10 @@ fn requested_amount(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "requested_amount_exceeds_quote",
                 message,
                 vec![quote.document_id.clone()],
-                vec![evidence(quote, ht), dossier_evidence("requested_amount", requested)],
+                vec![
+                    evidence(quote, ht),
+                    dossier_evidence("requested_amount", requested),
+                ],
             ));
         }
         Some(_) => {}
@@ -423,7 +575,11 @@ fn requested_amount(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "Le montant demandé ({}) n'a pas pu être comparé au devis, dont le total HT est illisible.",
                 format_eur_fr(requested)
             );
-            out.push(ctx.undecided("requested_amount_exceeds_quote", message, vec![quote.document_id.clone()]));
+            out.push(ctx.undecided(
+                "requested_amount_exceeds_quote",
+                message,
+                vec![quote.document_id.clone()],
+            ));
         }
     }
 }
@@ -434,9 +590,20 @@ fn planned_trainee_hours(ctx: &Context<'_>) -> Decimal {
 }
 
 fn hourly_cost(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(ceiling) = ctx.rulebook.schemes.get(&ctx.request.scheme).and_then(|s| s.hourly_ceiling) else { return };
-    let Some(quote) = ctx.first(DocumentKind::Quote) else { return };
-    let Some(ht) = ctx.read(&quote.fields.total_ht) else { return };
+    let Some(ceiling) = ctx
+        .rulebook
+        .schemes
+        .get(&ctx.request.scheme)
+        .and_then(|s| s.hourly_ceiling)
+    else {
+        return;
+    };
+    let Some(quote) = ctx.first(DocumentKind::Quote) else {
+        return;
+    };
+    let Some(ht) = ctx.read(&quote.fields.total_ht) else {
+        return;
+    };
     let trainee_hours = planned_trainee_hours(ctx);
     if trainee_hours <= Decimal::ZERO {
         return;
@@ -456,14 +623,20 @@ fn hourly_cost(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "hourly_cost_above_ceiling",
             message,
             vec![quote.document_id.clone()],
-            vec![evidence(quote, ht), dossier_evidence("training.hours", ctx.request.training.hours)],
+            vec![
+                evidence(quote, ht),
+                dossier_evidence("training.hours", ctx.request.training.hours),
+            ],
         ));
     }
 }
 
 fn duration_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let declared = ctx.request.training.hours;
-    for document in ctx.of_kind(DocumentKind::Quote).chain(ctx.of_kind(DocumentKind::Programme)) {
+    for document in ctx
+        .of_kind(DocumentKind::Quote)
+        .chain(ctx.of_kind(DocumentKind::Programme))
+    {
         match ctx.read(&document.fields.duration_hours) {
             Some(hours) if hours.value != declared => {
                 let message = format!(
@@ -476,7 +649,10 @@ fn duration_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "duration_mismatch",
                     message,
                     vec![document.document_id.clone()],
-                    vec![evidence(document, hours), dossier_evidence("training.hours", declared)],
+                    vec![
+                        evidence(document, hours),
+                        dossier_evidence("training.hours", declared),
+                    ],
                 ));
             }
             Some(_) => {}
@@ -486,7 +662,11 @@ fn duration_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     named(document),
                     format_hours_fr(declared)
                 );
-                out.push(ctx.undecided("duration_mismatch", message, vec![document.document_id.clone()]));
+                out.push(ctx.undecided(
+                    "duration_mismatch",
+                    message,
+                    vec![document.document_id.clone()],
+                ));
             }
         }
     }
@@ -494,7 +674,9 @@ fn duration_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn training_dates(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let training = &ctx.request.training;
-    let Some(quote) = ctx.first(DocumentKind::Quote) else { return };
+    let Some(quote) = ctx.first(DocumentKind::Quote) else {
+        return;
+    };
     let start = ctx.read(&quote.fields.start_date);
     let end = ctx.read(&quote.fields.end_date);
     match (start, end) {
@@ -512,7 +694,10 @@ fn training_dates(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "training_dates_mismatch",
                     message,
                     vec![quote.document_id.clone()],
-                    vec![evidence(quote, start), dossier_evidence("training.start_date", training.start_date)],
+                    vec![
+                        evidence(quote, start),
+                        dossier_evidence("training.start_date", training.start_date),
+                    ],
                 ));
             }
         }
@@ -523,14 +708,20 @@ fn training_dates(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 format_date_fr(training.start_date),
                 format_date_fr(training.end_date)
             );
-            out.push(ctx.undecided("training_dates_mismatch", message, vec![quote.document_id.clone()]));
+            out.push(ctx.undecided(
+                "training_dates_mismatch",
+                message,
+                vec![quote.document_id.clone()],
+            ));
         }
     }
 }
 
 fn trainees_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let declared = ctx.request.training.trainees;
-    let Some(quote) = ctx.first(DocumentKind::Quote) else { return };
+    let Some(quote) = ctx.first(DocumentKind::Quote) else {
+        return;
+    };
     match ctx.read(&quote.fields.trainees) {
         Some(count) if count.value != declared => {
             let message = format!(
@@ -542,13 +733,24 @@ fn trainees_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "trainees_mismatch",
                 message,
                 vec![quote.document_id.clone()],
-                vec![evidence(quote, count), dossier_evidence("training.trainees", declared)],
+                vec![
+                    evidence(quote, count),
+                    dossier_evidence("training.trainees", declared),
+                ],
             ));
         }
         Some(_) => {}
         None => {
-            let message = format!("Le nombre de stagiaires n'a pas pu être lu sur {} ; vérifiez qu'il est de {declared}.", named(quote));
-            out.push(ctx.finding("trainees_mismatch", message, vec![quote.document_id.clone()], Vec::new()));
+            let message = format!(
+                "Le nombre de stagiaires n'a pas pu être lu sur {} ; vérifiez qu'il est de {declared}.",
+                named(quote)
+            );
+            out.push(ctx.finding(
+                "trainees_mismatch",
+                message,
+                vec![quote.document_id.clone()],
+                Vec::new(),
+            ));
         }
     }
 }
@@ -578,13 +780,18 @@ fn request_after_start(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "request_after_start",
             message,
             Vec::new(),
-            vec![dossier_evidence("submitted_on", ctx.request.submitted_on), dossier_evidence("training.start_date", start)],
+            vec![
+                dossier_evidence("submitted_on", ctx.request.submitted_on),
+                dossier_evidence("training.start_date", start),
+            ],
         ));
     }
 }
 
 /// Hours signed per trainee over every sign-in sheet, when measured.
-fn signed_hours<'a>(ctx: &Context<'a>) -> Option<(Vec<(String, Decimal)>, Vec<&'a DocumentReport>)> {
+fn signed_hours<'a>(
+    ctx: &Context<'a>,
+) -> Option<(Vec<(String, Decimal)>, Vec<&'a DocumentReport>)> {
     let sheets: Vec<&DocumentReport> = ctx.of_kind(DocumentKind::AttendanceSheet).collect();
     let mut totals: std::collections::BTreeMap<String, Decimal> = Default::default();
     for sheet in &sheets {
@@ -614,9 +821,17 @@ fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format_date_fr(training.start_date),
                     format_date_fr(training.end_date)
                 );
-                out.push(ctx.finding("attendance_outside_dates", message, vec![sheet.document_id.clone()], vec![evidence(sheet, sessions)]));
+                out.push(ctx.finding(
+                    "attendance_outside_dates",
+                    message,
+                    vec![sheet.document_id.clone()],
+                    vec![evidence(sheet, sessions)],
+                ));
             }
-        } else if let (Some(start), Some(end)) = (ctx.read(&sheet.fields.start_date), ctx.read(&sheet.fields.end_date)) {
+        } else if let (Some(start), Some(end)) = (
+            ctx.read(&sheet.fields.start_date),
+            ctx.read(&sheet.fields.end_date),
+        ) {
             if start.value < training.start_date || end.value > training.end_date {
                 let message = format!(
                     "{} couvre du {} au {}, en dehors de la période de formation du {} au {}.",
@@ -626,7 +841,12 @@ fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format_date_fr(training.start_date),
                     format_date_fr(training.end_date)
                 );
-                out.push(ctx.finding("attendance_outside_dates", message, vec![sheet.document_id.clone()], vec![evidence(sheet, start)]));
+                out.push(ctx.finding(
+                    "attendance_outside_dates",
+                    message,
+                    vec![sheet.document_id.clone()],
+                    vec![evidence(sheet, start)],
+                ));
             }
         }
     }
@@ -635,24 +855,42 @@ fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     match signed_hours(ctx) {
         Some((by_trainee, sheets)) => {
-            let short: Vec<&(String, Decimal)> = by_trainee.iter().filter(|(_, h)| *h < training.hours).collect();
+            let short: Vec<&(String, Decimal)> = by_trainee
+                .iter()
+                .filter(|(_, h)| *h < training.hours)
+                .collect();
             let missing_trainees = (training.trainees as usize).saturating_sub(by_trainee.len());
             if short.is_empty() && missing_trainees == 0 {
                 return;
             }
             let mut parts: Vec<String> = short
                 .iter()
-                .map(|(name, h)| format!("{name} : {} sur {}", format_hours_fr(*h), format_hours_fr(training.hours)))
+                .map(|(name, h)| {
+                    format!(
+                        "{name} : {} sur {}",
+                        format_hours_fr(*h),
+                        format_hours_fr(training.hours)
+                    )
+                })
                 .collect();
             if missing_trainees > 0 {
-                parts.push(format!("{missing_trainees} stagiaire(s) prévu(s) absent(s) des feuilles"));
+                parts.push(format!(
+                    "{missing_trainees} stagiaire(s) prévu(s) absent(s) des feuilles"
+                ));
             }
             let amounts = amounts(ctx);
             let payable = match (amounts.payable_hours, amounts.fundable) {
-                (Some(h), Some(f)) => format!(" ; heures payables : {}, montant payable au prorata : {}", format_hours_fr(h), format_eur_fr(f)),
+                (Some(h), Some(f)) => format!(
+                    " ; heures payables : {}, montant payable au prorata : {}",
+                    format_hours_fr(h),
+                    format_eur_fr(f)
+                ),
                 _ => String::new(),
             };
-            let message = format!("Heures émargées inférieures aux heures prévues ({}){payable}.", parts.join(", "));
+            let message = format!(
+                "Heures émargées inférieures aux heures prévues ({}){payable}.",
+                parts.join(", ")
+            );
             let evidence: Vec<Evidence> = sheets
                 .iter()
                 .filter_map(|s| s.fields.hours_by_trainee.as_ref().map(|f| evidence(s, f)))
@@ -672,29 +910,48 @@ fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str())
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
 }
 
 fn programme_content(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for document in ctx.of_kind(DocumentKind::Programme) {
-        let Some(sections) = ctx.read(&document.fields.sections) else { continue };
-        let missing: Vec<&str> = sections.value.items().iter().filter(|(_, present)| !present).map(|(name, _)| *name).collect();
+        let Some(sections) = ctx.read(&document.fields.sections) else {
+            continue;
+        };
+        let missing: Vec<&str> = sections
+            .value
+            .items()
+            .iter()
+            .filter(|(_, present)| !present)
+            .map(|(name, _)| *name)
+            .collect();
         if !missing.is_empty() {
             let message = format!(
                 "{} ne mentionne pas : {} (indicateur 1 du référentiel Qualiopi) ; demandez un programme complet.",
                 capitalise(&named(document)),
                 missing.join(", ")
             );
-            out.push(ctx.finding("programme_content_incomplete", message, vec![document.document_id.clone()], Vec::new()));
+            out.push(ctx.finding(
+                "programme_content_incomplete",
+                message,
+                vec![document.document_id.clone()],
+                Vec::new(),
+            ));
         }
     }
 }
 
 fn invoice_exceeds_quote(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let quote_ht = ctx.first(DocumentKind::Quote).and_then(|q| ctx.read(&q.fields.total_ht).map(|ht| (q, ht)));
+    let quote_ht = ctx
+        .first(DocumentKind::Quote)
+        .and_then(|q| ctx.read(&q.fields.total_ht).map(|ht| (q, ht)));
     for invoice in ctx.of_kind(DocumentKind::Invoice) {
         match (ctx.read(&invoice.fields.total_ht), quote_ht) {
-            (Some(inv), Some((quote, q))) if inv.value > q.value + ctx.rulebook.parameters.amount_tolerance => {
+            (Some(inv), Some((quote, q)))
+                if inv.value > q.value + ctx.rulebook.parameters.amount_tolerance =>
+            {
                 let message = format!(
                     "Le total HT de {} ({}) dépasse celui du devis ({}) ; un avenant est nécessaire.",
                     named(invoice),
@@ -709,8 +966,15 @@ fn invoice_exceeds_quote(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ));
             }
             (None, _) => {
-                let message = format!("Le total HT n'a pas pu être lu sur {} ; comparez-le au devis.", named(invoice));
-                out.push(ctx.undecided("invoice_exceeds_quote", message, vec![invoice.document_id.clone()]));
+                let message = format!(
+                    "Le total HT n'a pas pu être lu sur {} ; comparez-le au devis.",
+                    named(invoice)
+                );
+                out.push(ctx.undecided(
+                    "invoice_exceeds_quote",
+                    message,
+                    vec![invoice.document_id.clone()],
+                ));
             }
             _ => {}
         }
@@ -721,18 +985,33 @@ fn scheme_not_eligible(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let scheme = &ctx.request.scheme;
     match ctx.rulebook.schemes.get(scheme) {
         None => {
-            let message = format!("Le dispositif « {scheme} » est inconnu du référentiel {} ; les exigences par défaut ont été appliquées.", ctx.rulebook.id);
-            out.push(ctx.finding("scheme_not_eligible", message, Vec::new(), vec![dossier_evidence("scheme", scheme)]));
+            let message = format!(
+                "Le dispositif « {scheme} » est inconnu du référentiel {} ; les exigences par défaut ont été appliquées.",
+                ctx.rulebook.id
+            );
+            out.push(ctx.finding(
+                "scheme_not_eligible",
+                message,
+                Vec::new(),
+                vec![dossier_evidence("scheme", scheme)],
+            ));
         }
         Some(definition) => {
-            if let (Some(max), Some(headcount)) = (definition.max_headcount, ctx.request.company.headcount) {
+            if let (Some(max), Some(headcount)) =
+                (definition.max_headcount, ctx.request.company.headcount)
+            {
                 if headcount > max {
                     let message = format!(
                         "L'entreprise compte {headcount} salariés : le dispositif {} est réservé aux entreprises de moins de {} salariés ; orientez la demande vers un autre financement.",
                         definition.label,
                         max + 1
                     );
-                    out.push(ctx.finding("scheme_not_eligible", message, Vec::new(), vec![dossier_evidence("company.headcount", headcount)]));
+                    out.push(ctx.finding(
+                        "scheme_not_eligible",
+                        message,
+                        Vec::new(),
+                        vec![dossier_evidence("company.headcount", headcount)],
+                    ));
                 }
             }
         }
@@ -743,7 +1022,10 @@ fn scheme_not_eligible(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// attended hours at stage payment).
 pub(crate) fn amounts(ctx: &Context<'_>) -> Amounts {
     let requested = ctx.request.requested_amount;
-    let quote_total_ht = ctx.first(DocumentKind::Quote).and_then(|q| ctx.read(&q.fields.total_ht)).map(|f| f.value);
+    let quote_total_ht = ctx
+        .first(DocumentKind::Quote)
+        .and_then(|q| ctx.read(&q.fields.total_ht))
+        .map(|f| f.value);
     let trainee_hours = planned_trainee_hours(ctx);
     let ceiling = ctx
         .rulebook
@@ -751,7 +1033,10 @@ pub(crate) fn amounts(ctx: &Context<'_>) -> Amounts {
         .get(&ctx.request.scheme)
         .and_then(|s| s.hourly_ceiling)
         .map(|c| (c * trainee_hours).round_dp(2));
-    let mut fundable = [Some(requested), quote_total_ht, ceiling].into_iter().flatten().min();
+    let mut fundable = [Some(requested), quote_total_ht, ceiling]
+        .into_iter()
+        .flatten()
+        .min();
     let mut payable_hours = None;
     let mut planned_hours = None;
     if ctx.request.stage == Stage::Payment {
@@ -761,7 +1046,8 @@ pub(crate) fn amounts(ctx: &Context<'_>) -> Amounts {
             payable_hours = Some(attended.normalize());
             planned_hours = Some(trainee_hours.normalize());
             if trainee_hours > Decimal::ZERO {
-                fundable = fundable.map(|f| (f * attended.min(trainee_hours) / trainee_hours).round_dp(2));
+                fundable =
+                    fundable.map(|f| (f * attended.min(trainee_hours) / trainee_hours).round_dp(2));
             }
         }
     }

@@ -14,6 +14,9 @@ fn the_built_in_rulebook_loads_and_covers_every_rule() {
 
 #[test]
 fn a_rulebook_without_a_severity_is_refused() {
-    let text = include_str!("../rulebooks/opco2i-2026.toml").replace("nda_missing = \"warning\"\n", "");
-    assert!(matches!(Rulebook::from_toml(&text), Err(RulebookError::MissingSeverity(id)) if id == "nda_missing"));
+    let text =
+        include_str!("../rulebooks/opco2i-2026.toml").replace("nda_missing = \"warning\"\n", "");
+    assert!(
+        matches!(Rulebook::from_toml(&text), Err(RulebookError::MissingSeverity(id)) if id == "nda_missing")
+    );
 }

@@ -4,7 +4,12 @@
 use crate::support::{dossier, json_of, root};
 
 fn extract(path: &std::path::Path) -> serde_json::Value {
-    json_of(&dossier(&["extract", &path.to_string_lossy(), "--format", "json"]))
+    json_of(&dossier(&[
+        "extract",
+        &path.to_string_lossy(),
+        "--format",
+        "json",
+    ]))
 }
 
 fn field<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
@@ -20,13 +25,35 @@ fn real_documents_read_as_an_adviser_reads_them() {
     }
     let devis = extract(&bench.join("fr-of-mrformation/Devis design.pdf"));
     assert_eq!(devis["kind"], "quote");
-    for (name, value) in [("total_ht", "350.00"), ("vat_amount", "70.00"), ("total_ttc", "420.00"), ("provider_siret", "91311329600036"), ("provider_nda", "93132013113"), ("duration_hours", "8")] {
+    for (name, value) in [
+        ("total_ht", "350.00"),
+        ("vat_amount", "70.00"),
+        ("total_ttc", "420.00"),
+        ("provider_siret", "91311329600036"),
+        ("provider_nda", "93132013113"),
+        ("duration_hours", "8"),
+    ] {
         assert_eq!(field(&devis, name), value, "devis {name}");
     }
     let certificates = [
-        ("fr-of-hominisens/certificat-qualiopi.pdf", "2028-09-22", "32591057659", "848655445"),
-        ("fr-of-safbuddy/certificat-qualiopi.pdf", "2028-07-31", "84692489069", "939769147"),
-        ("fr-of-sante-auto-formation/Certificat-Qualiopi.pdf", "2024-01-05", "72330620433", "434936969"),
+        (
+            "fr-of-hominisens/certificat-qualiopi.pdf",
+            "2028-09-22",
+            "32591057659",
+            "848655445",
+        ),
+        (
+            "fr-of-safbuddy/certificat-qualiopi.pdf",
+            "2028-07-31",
+            "84692489069",
+            "939769147",
+        ),
+        (
+            "fr-of-sante-auto-formation/Certificat-Qualiopi.pdf",
+            "2024-01-05",
+            "72330620433",
+            "434936969",
+        ),
     ];
     for (file, until, nda, siren) in certificates {
         let cert = extract(&bench.join(file));
@@ -34,12 +61,19 @@ fn real_documents_read_as_an_adviser_reads_them() {
         assert_eq!(field(&cert, "valid_until"), until, "{file}");
         assert_eq!(field(&cert, "provider_nda"), nda, "{file}");
         assert_eq!(field(&cert, "provider_siren"), siren, "{file}");
-        assert_eq!(field(&cert, "categories"), &serde_json::json!(["training_actions"]), "{file}");
+        assert_eq!(
+            field(&cert, "categories"),
+            &serde_json::json!(["training_actions"]),
+            "{file}"
+        );
     }
     let lookalike = extract(&bench.join("fr-of-safbuddy/Attestation-Label-Qualite.pdf"));
     assert_ne!(lookalike["kind"], "qualiopi_certificate");
 
-    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bench.join("fr-of-mrformation/expected.json")).unwrap_or_default()).unwrap_or_default();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(bench.join("fr-of-mrformation/expected.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
     let mut programmes = 0;
     for (file, facts) in expected.as_object().into_iter().flatten() {
         if facts["doc_type"] != "programme_formation" {
@@ -49,8 +83,14 @@ fn real_documents_read_as_an_adviser_reads_them() {
         let doc = extract(&bench.join("fr-of-mrformation").join(file));
         assert_eq!(doc["kind"], "programme", "{file}");
         let hours = facts["duree_heures"].as_f64().unwrap_or_default();
-        let read: f64 = field(&doc, "duration_hours").as_str().and_then(|h| h.parse().ok()).unwrap_or(-1.0);
-        assert!((read - hours).abs() < 1e-9, "{file}: duration {read} instead of {hours}");
+        let read: f64 = field(&doc, "duration_hours")
+            .as_str()
+            .and_then(|h| h.parse().ok())
+            .unwrap_or(-1.0);
+        assert!(
+            (read - hours).abs() < 1e-9,
+            "{file}: duration {read} instead of {hours}"
+        );
     }
     assert!(programmes >= 20);
 }

@@ -15,7 +15,11 @@ fn validate_exits_2_with_one_line_when_no_verdict_can_be_produced() {
     let missing = temp.path().join("absent");
     let output = dossier(&["validate", &missing.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_line(&output).contains("no such dossier folder"), "{}", stderr_line(&output));
+    assert!(
+        stderr_line(&output).contains("no such dossier folder"),
+        "{}",
+        stderr_line(&output)
+    );
 
     let empty = temp.path().join("empty");
     std::fs::create_dir(&empty).ok();
@@ -23,11 +27,20 @@ fn validate_exits_2_with_one_line_when_no_verdict_can_be_produced() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_line(&output).contains("dossier.json"));
 
-    let source = std::fs::read_to_string(fixtures().join("dossiers/pass-request/dossier.json")).unwrap_or_default();
+    let source = std::fs::read_to_string(fixtures().join("dossiers/pass-request/dossier.json"))
+        .unwrap_or_default();
     let cases = [
         ("{ broken", "dossier.json: .: invalid JSON"),
-        (&*source.replacen("\"requested_amount\": \"", "\"requested_amount\": 1", 1).replacen("\",\n  \"documents\"", ",\n  \"documents\"", 1), "requested_amount"),
-        (&*source.replacen("\"start_date\": \"20", "\"start_date\": \"xx20", 1), "training.start_date"),
+        (
+            &*source
+                .replacen("\"requested_amount\": \"", "\"requested_amount\": 1", 1)
+                .replacen("\",\n  \"documents\"", ",\n  \"documents\"", 1),
+            "requested_amount",
+        ),
+        (
+            &*source.replacen("\"start_date\": \"20", "\"start_date\": \"xx20", 1),
+            "training.start_date",
+        ),
     ];
     for (i, (content, needle)) in cases.iter().enumerate() {
         let dir = temp.path().join(format!("bad{i}"));
@@ -37,7 +50,10 @@ fn validate_exits_2_with_one_line_when_no_verdict_can_be_produced() {
         assert_eq!(output.status.code(), Some(2), "case {i}");
         let line = stderr_line(&output);
         assert_eq!(line.lines().count(), 1, "{line}");
-        assert!(line.contains("dossier.json") && line.contains(needle), "case {i}: {line}");
+        assert!(
+            line.contains("dossier.json") && line.contains(needle),
+            "case {i}: {line}"
+        );
     }
 }
 
@@ -55,26 +71,51 @@ fn hostile_uploads_are_unreadable_documents_not_crashes() {
         ("empty.pdf", Vec::new()),
         ("random.pdf", random),
         ("truncated.pdf", good[..good.len() / 3].to_vec()),
-        ("page.pdf", b"<!doctype html><html><body>Devis</body></html>".to_vec()),
-        ("archive.pdf", b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec()),
+        (
+            "page.pdf",
+            b"<!doctype html><html><body>Devis</body></html>".to_vec(),
+        ),
+        (
+            "archive.pdf",
+            b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec(),
+        ),
         ("header-only.pdf", b"%PDF-1.7\n%%EOF\n".to_vec()),
     ];
     for (name, bytes) in cases {
         let path = temp.path().join(name);
-        std::fs::File::create(&path).and_then(|mut f| f.write_all(&bytes)).ok();
+        std::fs::File::create(&path)
+            .and_then(|mut f| f.write_all(&bytes))
+            .ok();
         let output = dossier(&["extract", &path.to_string_lossy(), "--format", "json"]);
         assert_eq!(output.status.code(), Some(0), "{name}");
         let report = json_of(&output);
         assert_eq!(report["kind"], "unreadable", "{name}: {report}");
-        assert!(report["reason"].as_str().is_some_and(|r| !r.is_empty()), "{name}");
+        assert!(
+            report["reason"].as_str().is_some_and(|r| !r.is_empty()),
+            "{name}"
+        );
     }
     let encrypted = fixtures().join("hostile/encrypted-user-password.pdf");
-    let report = json_of(&dossier(&["extract", &encrypted.to_string_lossy(), "--format", "json"]));
+    let report = json_of(&dossier(&[
+        "extract",
+        &encrypted.to_string_lossy(),
+        "--format",
+        "json",
+    ]));
     assert_eq!(report["kind"], "unreadable");
-    assert!(report["reason"].as_str().is_some_and(|r| r.contains("encrypted")));
+    assert!(
+        report["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("encrypted"))
+    );
     // Print-protected files open with the empty user password.
     let protected = fixtures().join("hostile/print-protected.pdf");
-    let report = json_of(&dossier(&["extract", &protected.to_string_lossy(), "--format", "json"]));
+    let report = json_of(&dossier(&[
+        "extract",
+        &protected.to_string_lossy(),
+        "--format",
+        "json",
+    ]));
     assert_eq!(report["kind"], "quote");
 }
 
@@ -83,7 +124,8 @@ fn documents_outside_the_folder_are_refused() {
     let temp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let dir = temp.path().join("dossier");
     std::fs::create_dir(&dir).ok();
-    let source = std::fs::read_to_string(fixtures().join("dossiers/pass-request/dossier.json")).unwrap_or_default();
+    let source = std::fs::read_to_string(fixtures().join("dossiers/pass-request/dossier.json"))
+        .unwrap_or_default();
     let mut json: serde_json::Value = serde_json::from_str(&source).unwrap_or_default();
     json["documents"] = serde_json::json!([
         {"document_id": "a", "file": "../../../../etc/passwd", "declared_kind": "quote"},
@@ -98,7 +140,10 @@ fn documents_outside_the_folder_are_refused() {
     let verdict = json_of(&output);
     assert_eq!(verdict["status"], "fail");
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(!text.contains("root:"), "the content of a file outside the folder was echoed");
+    assert!(
+        !text.contains("root:"),
+        "the content of a file outside the folder was echoed"
+    );
     for document in verdict["documents"].as_array().into_iter().flatten() {
         assert_eq!(document["kind"], "unreadable", "{document}");
     }
@@ -116,8 +161,22 @@ fn text_and_html_renderings_are_french() {
 #[test]
 fn the_same_dossier_gets_the_same_verdict_id() {
     let dir = fixtures().join("dossiers/pass-payment");
-    let a = json_of(&dossier(&["validate", &dir.to_string_lossy(), "--format", "json"]));
-    let b = json_of(&dossier(&["validate", &dir.to_string_lossy(), "--format", "json"]));
-    assert!(a["verdict_id"].as_str().is_some_and(|id| id.starts_with("v1-")));
+    let a = json_of(&dossier(&[
+        "validate",
+        &dir.to_string_lossy(),
+        "--format",
+        "json",
+    ]));
+    let b = json_of(&dossier(&[
+        "validate",
+        &dir.to_string_lossy(),
+        "--format",
+        "json",
+    ]));
+    assert!(
+        a["verdict_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("v1-"))
+    );
     assert_eq!(a["verdict_id"], b["verdict_id"]);
 }

@@ -7,38 +7,77 @@ use std::collections::BTreeSet;
 use crate::support::{dossier, fixtures, json_of};
 
 fn check_folder(dir: &std::path::Path, failures: &mut Vec<String>) {
-    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap_or_default()).unwrap_or_default();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
     let output = dossier(&["validate", &dir.to_string_lossy(), "--format", "json"]);
     if !output.status.success() {
-        failures.push(format!("{}: exit {:?}: {}", dir.display(), output.status, String::from_utf8_lossy(&output.stderr)));
+        failures.push(format!(
+            "{}: exit {:?}: {}",
+            dir.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
         return;
     }
     let verdict = json_of(&output);
-    let fired: BTreeSet<String> = verdict["findings"].as_array().into_iter().flatten().filter_map(|f| f["rule"].as_str().map(String::from)).collect();
-    let wanted: BTreeSet<String> = expected["rules"].as_array().into_iter().flatten().filter_map(|r| r.as_str().map(String::from)).collect();
+    let fired: BTreeSet<String> = verdict["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule"].as_str().map(String::from))
+        .collect();
+    let wanted: BTreeSet<String> = expected["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.as_str().map(String::from))
+        .collect();
     if verdict["status"] != expected["status"] || fired != wanted {
-        failures.push(format!("{}: status {} rules {:?}, expected {} {:?}", dir.display(), verdict["status"], fired, expected["status"], wanted));
+        failures.push(format!(
+            "{}: status {} rules {:?}, expected {} {:?}",
+            dir.display(),
+            verdict["status"],
+            fired,
+            expected["status"],
+            wanted
+        ));
     }
     let golden = dir.join("verdict.golden.json");
     let rendered = serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n";
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &rendered).ok();
     } else if std::fs::read_to_string(&golden).unwrap_or_default() != rendered {
-        failures.push(format!("{}: verdict differs from verdict.golden.json (UPDATE_GOLDEN=1 to accept)", dir.display()));
+        failures.push(format!(
+            "{}: verdict differs from verdict.golden.json (UPDATE_GOLDEN=1 to accept)",
+            dir.display()
+        ));
     }
 }
 
 #[test]
 fn every_rule_fires_on_its_dossier_and_clean_dossiers_pass() {
-    let mut dirs: Vec<_> = std::fs::read_dir(fixtures().join("dossiers")).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    let mut dirs: Vec<_> = std::fs::read_dir(fixtures().join("dossiers"))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
     dirs.sort();
     assert!(dirs.len() >= 20, "fixtures/dossiers is missing");
     let mut failures = Vec::new();
     let mut fired_somewhere = BTreeSet::new();
     for dir in &dirs {
         check_folder(dir, &mut failures);
-        let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap_or_default()).unwrap_or_default();
-        fired_somewhere.extend(expected["rules"].as_array().into_iter().flatten().filter_map(|r| r.as_str().map(String::from)));
+        let expected: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("expected.json")).unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        fired_somewhere.extend(
+            expected["rules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.as_str().map(String::from)),
+        );
     }
     for rule in dossier_rules::RULE_IDS {
         if !fired_somewhere.contains(rule) {
@@ -52,22 +91,43 @@ fn every_rule_fires_on_its_dossier_and_clean_dossiers_pass() {
 fn bundled_samples_show_pass_review_and_fail() {
     let mut statuses = BTreeSet::new();
     let mut failures = Vec::new();
-    for entry in std::fs::read_dir(fixtures().join("samples")).into_iter().flatten().filter_map(Result::ok) {
+    for entry in std::fs::read_dir(fixtures().join("samples"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+    {
         check_folder(&entry.path(), &mut failures);
-        let verdict = json_of(&dossier(&["validate", &entry.path().to_string_lossy(), "--format", "json"]));
+        let verdict = json_of(&dossier(&[
+            "validate",
+            &entry.path().to_string_lossy(),
+            "--format",
+            "json",
+        ]));
         statuses.insert(verdict["status"].as_str().unwrap_or_default().to_string());
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(statuses, BTreeSet::from(["pass".to_string(), "review".to_string(), "fail".to_string()]));
+    assert_eq!(
+        statuses,
+        BTreeSet::from(["pass".to_string(), "review".to_string(), "fail".to_string()])
+    );
 }
 
 #[test]
 fn batch_mode_prints_one_verdict_per_line() {
     let a = fixtures().join("dossiers/pass-request");
     let b = fixtures().join("dossiers/nda-missing");
-    let output = dossier(&["validate", &a.to_string_lossy(), &b.to_string_lossy(), "--format", "json"]);
+    let output = dossier(&[
+        "validate",
+        &a.to_string_lossy(),
+        &b.to_string_lossy(),
+        "--format",
+        "json",
+    ]);
     assert!(output.status.success());
-    let lines: Vec<&str> = std::str::from_utf8(&output.stdout).unwrap_or_default().lines().collect();
+    let lines: Vec<&str> = std::str::from_utf8(&output.stdout)
+        .unwrap_or_default()
+        .lines()
+        .collect();
     assert_eq!(lines.len(), 2);
     for line in lines {
         let verdict: serde_json::Value = serde_json::from_str(line).unwrap_or_default();

@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Both install what they need.
+SHELL := /bin/bash
+CARGO := $(shell [ -f $$HOME/.cargo/env ] && . $$HOME/.cargo/env; command -v cargo || echo cargo)
+SAMPLES := $(wildcard fixtures/samples/*)
+
+.PHONY: setup build demo test bench fixtures golden schemas fmt
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(CARGO) build --release --locked -p dossier-cli
+
+# Validate the bundled sample dossiers in-process (no broker): a pass, a review, a fail.
+demo: build
+	@for d in $(SAMPLES); do ./target/release/dossier validate "$$d" --format text; echo; done
+
+# Every test of the workspace, including the end-to-end CLI tests over the fixtures.
+test: setup
+	$(CARGO) test --workspace --locked
+
+# Benchmarks against their anchors (pdftotext -layout), on the fixtures and, when present,
+# the third-party documents of ../shared/benchmarks.
+bench: build
+	@scripts/bench.sh
+
+# Regenerate the fixture documents and dossiers (needs python3 and fpdf2), then the golden
+# verdicts.
+fixtures:
+	python3 fixtures/generator/generate.py
+	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it dossiers
+
+golden:
+	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it dossiers
+
+schemas:
+	UPDATE_SCHEMAS=1 $(CARGO) test -p dossier-contract
+
+fmt:
+	$(CARGO) fmt --all
