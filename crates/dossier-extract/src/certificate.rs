@@ -240,12 +240,7 @@ fn holder(view: &DocView<'_>) -> Option<Found<String>> {
             r"certifica|qualiopi|attestation|referentiel|atteste|\bn\W|siren|siret|declaration|version|adresse|\d{5}|rue |avenue|boulevard|accreditation|cofrac|page|edite|valable|\bdate\b|republique|marque",
         )
     });
-    let first: Vec<(usize, _)> = view
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.page == view.lines[0].page)
-        .collect();
+    let first = view.first_page_indexed();
     let certifiers: Vec<Regex> = CERTIFIERS.iter().map(|(p, _)| re(p)).collect();
     let (index, line) = first
         .iter()

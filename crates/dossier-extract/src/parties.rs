@@ -263,12 +263,7 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
         }
     }
     // A letterhead: an early line of the first page that reads like a company name.
-    let first_page: Vec<(usize, _)> = view
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.page == view.lines[0].page)
-        .collect();
+    let first_page = view.first_page_indexed();
     let candidates = first_page
         .iter()
         .filter(|(_, l)| l.top_fraction() < 0.22)

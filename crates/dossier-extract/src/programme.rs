@@ -37,12 +37,7 @@ fn title_by_size(view: &DocView<'_>, provider: &str) -> Option<Found<String>> {
     } else {
         provider.trim()
     };
-    let first: Vec<(usize, _)> = view
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.page == view.lines[0].page)
-        .collect();
+    let first = view.first_page_indexed();
     let mut sizes: Vec<f32> = first.iter().map(|(_, l)| l.line.size).collect();
     sizes.sort_by(f32::total_cmp);
     let median = *sizes.get(sizes.len() / 2)?;

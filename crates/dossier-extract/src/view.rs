@@ -143,9 +143,13 @@ impl<'a> DocView<'a> {
 
     /// Lines of the first page.
     pub(crate) fn first_page(&self) -> impl Iterator<Item = &LineView<'a>> {
-        self.lines
-            .iter()
-            .filter(|l| l.page == self.lines.first().map_or(1, |f| f.page))
+        self.first_page_indexed().into_iter().map(|(_, l)| l)
+    }
+
+    /// Lines of the first page with their index in [`DocView::lines`].
+    pub(crate) fn first_page_indexed(&self) -> Vec<(usize, &LineView<'a>)> {
+        let first = self.lines.first().map_or(1, |f| f.page);
+        self.lines.iter().enumerate().filter(|(_, l)| l.page == first).collect()
     }
 }
 
