@@ -12,7 +12,9 @@ use dossier_contract::Fields;
 use regex::Regex;
 
 use crate::values;
-use crate::view::{DocView, Found, find_labeled, found_at, re};
+use dossier_layout::Cell;
+
+use crate::view::{DocView, Found, LineView, find_labeled, fold, found_at, re};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -32,14 +34,24 @@ static PROVIDER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The cell of a line holding the byte offset `at`, with the cell's start offset and the
+/// previous cell of the line.
+fn cell_at<'l>(line: &'l LineView<'_>, at: usize) -> Option<(usize, &'l Cell, Option<&'l Cell>)> {
+    let mut offset = 0;
+    let mut previous = None;
+    for cell in &line.line.cells {
+        let end = offset + cell.text.len();
+        if at < end || std::ptr::eq(cell, line.line.cells.last()?) {
+            return Some((offset, cell, previous));
+        }
+        offset = end + 1;
+        previous = Some(cell);
+    }
+    None
+}
+
 fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
     let line = &view.lines[index];
-    let before = &line.folded[..line
-        .folded
-        .char_indices()
-        .map(|(i, _)| i)
-        .find(|i| line.orig(*i) >= start)
-        .unwrap_or(line.folded.len())];
     let nearest = |text: &str| -> Option<Role> {
         let client = CLIENT_WORDS.find_iter(text).last().map(|m| m.start());
         let provider = PROVIDER_WORDS.find_iter(text).last().map(|m| m.start());
@@ -50,36 +62,58 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
             (None, None) => None,
         }
     };
-    if let Some(role) = nearest(before) {
+    // Side-by-side blocks (provider left, client right) share lines: only the identifier's
+    // own cell, and a label cell just before it, speak for it.
+    let Some((cell_start, cell, previous)) = cell_at(line, start) else {
+        return Role::Unknown;
+    };
+    let mut before = fold(&line.text()[cell_start.min(start)..start]).0;
+    if before.trim().chars().all(|c| !c.is_alphabetic()) {
+        if let Some(label) =
+            previous.filter(|p| p.text.trim_end().ends_with(':') || cell.bbox.x0 - p.bbox.x1 < 40.0)
+        {
+            before = fold(&label.text).0 + " " + &before;
+        }
+    }
+    if let Some(role) = nearest(&before) {
         return role;
     }
     // A legal-notice line ("… SIRET … - NDA …") names the provider after the number.
-    if PROVIDER_WORDS.is_match(&line.folded) && !CLIENT_WORDS.is_match(&line.folded) {
+    let own_cell = fold(&cell.text).0;
+    if PROVIDER_WORDS.is_match(&own_cell) && !CLIENT_WORDS.is_match(&own_cell) {
         return Role::Provider;
     }
-    // Walk up the same block: a few lines in the same column, stopping at a gap or at a
-    // line that belongs to another statement (amounts, dates).
+    // Walk up the same block: a few lines, only their cells in the identifier's column,
+    // stopping at a gap or at a line that belongs to another statement (amounts, dates).
     static OTHER_BLOCK: LazyLock<Regex> =
         LazyLock::new(|| re(r"\d[\d\s.,]*\s?(€|eur)|\d{1,2}/\d{1,2}/\d{2,4}"));
-    let id_box = line.span_bbox(start, start + 1);
+    let band = cell.bbox;
     let mut lower_edge = line.line.bbox.y1;
-    for above in view.lines[..index].iter().rev().take(3) {
+    for above in view.lines[..index].iter().rev().take(4) {
         if above.page != line.page {
             break;
         }
-        let gap = above.line.bbox.y0 - lower_edge;
-        if gap > line.line.size.max(6.0) * 1.8 || OTHER_BLOCK.is_match(&above.folded) {
-            break;
-        }
-        let same_column =
-            above.line.cells.iter().any(|c| {
-                c.bbox.x_overlap_ratio(&id_box) > 0.0 || (c.bbox.x0 - id_box.x0).abs() < 30.0
-            });
-        if !same_column {
+        let column: Vec<&str> = above
+            .line
+            .cells
+            .iter()
+            .filter(|c| {
+                c.bbox.x1 > band.x0 - 5.0
+                    && c.bbox.x0 < band.x1 + 5.0
+                    && (c.bbox.x0 - band.x0).abs() < band.width().max(60.0)
+            })
+            .map(|c| c.text.as_str())
+            .collect();
+        if column.is_empty() {
             continue;
         }
+        let gap = above.line.bbox.y0 - lower_edge;
+        let text = fold(&column.join(" ")).0;
+        if gap > line.line.size.max(6.0) * 1.8 || OTHER_BLOCK.is_match(&text) {
+            break;
+        }
         lower_edge = above.line.bbox.y1;
-        if let Some(role) = nearest(&above.folded) {
+        if let Some(role) = nearest(&text) {
             return role;
         }
     }
@@ -165,7 +199,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
 
     static NDA_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"declaration d.?activite|\bnda\b|\bn\.?d\.?a\.?\b|n\W{0,3}\s*d.?activite|numero d.?activite|enregistre(e)?s? sous( le (n|numero))?|numero de declaration|n\W{0,3}\s*(de )?declaration|declaration (direccte|dreets|prefecture)|\bda\s*:|numero d.?existence|n\W{0,3}\s*d.?existence|n\W{0,3}\s*d.?enregistrement",
+            r"declaration d.?activite|\bnda\b|\bn\.?d\.?a\.?\b|n\W{0,3}\s*d.?activite|numero d.?activite|enregistre(e)?s?\b|numero de declaration|n\W{0,3}\s*(de )?declaration|declaration (direccte|dreets|prefecture)|\bda\s*:|numero d.?existence|n\W{0,3}\s*d.?existence|n\W{0,3}\s*d.?enregistrement",
         )
     });
     fields.provider_nda = find_labeled(view, &NDA_LABEL, &values::nda)

@@ -149,7 +149,11 @@ impl<'a> DocView<'a> {
     /// Lines of the first page with their index in [`DocView::lines`].
     pub(crate) fn first_page_indexed(&self) -> Vec<(usize, &LineView<'a>)> {
         let first = self.lines.first().map_or(1, |f| f.page);
-        self.lines.iter().enumerate().filter(|(_, l)| l.page == first).collect()
+        self.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.page == first)
+            .collect()
     }
 }
 

@@ -49,12 +49,12 @@ const MONTHS: &[(&str, u32)] = &[
 
 #[allow(clippy::expect_used)] // Constant patterns: a failure is a bug caught by every test.
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\d/.\-])(?P<d>[0-3]?\d)\s?(?P<s>[/.\-])\s?(?P<m>[01]?\d)\s?[/.\-]\s?(?P<y>\d{4}|\d{2})(?:$|[^\d/.\-])").expect("numeric date")
+    Regex::new(r"(?P<d>[0-3]?\d)\s?(?P<s>[/.\-])\s?(?P<m>[01]?\d)\s?[/.\-]\s?(?P<y>\d{4}|\d{2})")
+        .expect("numeric date")
 });
 #[allow(clippy::expect_used)]
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\d])(?P<y>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:$|[^\d])")
-        .expect("iso date")
+    Regex::new(r"(?P<y>(?:19|20)\d{2})-(?P<m>[01]\d)-(?P<d>[0-3]\d)").expect("iso date")
 });
 #[allow(clippy::expect_used)]
 static TEXTUAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -83,12 +83,27 @@ fn day_value(raw: &str) -> Option<u32> {
 }
 
 /// Finds every plausible date in `text`, in order of position.
+/// Whether a match is free of digits and date separators on both sides (the patterns do not
+/// consume their boundaries, so "13/08/2026 13/08/2026" yields both dates).
+fn bounded(text: &str, start: usize, end: usize) -> bool {
+    let glued =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'));
+    let after = &text[end..];
+    // A full stop ending a sentence is not a separator.
+    let after_glued = glued(after.chars().next())
+        && !(after.starts_with('.') && !after[1..].starts_with(|c: char| c.is_ascii_digit()));
+    !glued(text[..start].chars().next_back()) && !after_glued
+}
+
 pub fn find_dates(text: &str) -> Vec<DateMatch> {
     let mut out: Vec<DateMatch> = Vec::new();
     for caps in NUMERIC.captures_iter(text) {
         let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else {
             continue;
         };
+        if !bounded(text, d.start(), y.end()) {
+            continue;
+        }
         // "12-05-26" style with two-digit years is common; but "1.5.2" versions are not dates.
         let date = (|| {
             NaiveDate::from_ymd_opt(
@@ -109,6 +124,9 @@ pub fn find_dates(text: &str) -> Vec<DateMatch> {
         let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else {
             continue;
         };
+        if !bounded(text, y.start(), d.end()) {
+            continue;
+        }
         let date = (|| {
             NaiveDate::from_ymd_opt(
                 year_value(y.as_str())?,
