@@ -50,11 +50,68 @@ enum Command {
         #[arg(long, env = "DOSSIER_RULEBOOK")]
         rulebook: Option<PathBuf>,
     },
+    /// Fleet: store a dossier's files and publish its upload and submission messages.
+    Submit {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[command(flatten)]
+        connection: dossier_fleet::settings::Connection,
+    },
+    /// Fleet: print verdicts from the portal's verdict queue as JSON lines, acking each.
+    Verdicts {
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// Seconds to wait for them.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        #[command(flatten)]
+        connection: dossier_fleet::settings::Connection,
+    },
+    /// Fleet: declare the RabbitMQ topology, or print it as a definitions file.
+    Topology {
+        /// Print the RabbitMQ definitions JSON instead of declaring.
+        #[arg(long)]
+        export: bool,
+        #[command(flatten)]
+        connection: dossier_fleet::settings::Connection,
+    },
+    /// Fleet: send N dossiers drawn from fixture folders at a rate and report throughput
+    /// and latency percentiles.
+    Loadgen {
+        /// Dossier folders to draw from (default: fixtures/dossiers/*).
+        dirs: Vec<PathBuf>,
+        #[arg(long, default_value_t = 100)]
+        count: usize,
+        /// Dossiers per second; 0 sends as fast as possible.
+        #[arg(long, default_value_t = 10.0)]
+        rate: f64,
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+        #[command(flatten)]
+        connection: dossier_fleet::settings::Connection,
+    },
     /// Benchmarks: reading against `pdftotext -layout`, validation per dossier.
     Bench {
         #[command(subcommand)]
         what: bench::BenchCommand,
     },
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+fn fixture_dossiers() -> anyhow::Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("fixtures/dossiers")?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("dossier.json").is_file())
+        .collect();
+    dirs.sort();
+    Ok(dirs)
 }
 
 fn default_format() -> Format {
@@ -167,5 +224,80 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Bench { what } => bench::run(what),
+        Command::Submit { dirs, connection } => {
+            let ids = runtime()?.block_on(dossier_fleet::portal::submit(&connection, &dirs))?;
+            for id in ids {
+                println!("{id}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verdicts {
+            count,
+            timeout,
+            connection,
+        } => {
+            let read = runtime()?.block_on(dossier_fleet::portal::verdicts(
+                &connection,
+                count,
+                std::time::Duration::from_secs(timeout),
+            ))?;
+            Ok(if read == count {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Topology { export, connection } => {
+            if export {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&dossier_fleet::portal::topology_definitions())?
+                );
+            } else {
+                runtime()?.block_on(dossier_fleet::portal::declare_topology(&connection))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Loadgen {
+            dirs,
+            count,
+            rate,
+            timeout,
+            connection,
+        } => {
+            let dirs = if dirs.is_empty() {
+                fixture_dossiers()?
+            } else {
+                dirs
+            };
+            let report = runtime()?.block_on(dossier_fleet::portal::loadgen(
+                &connection,
+                &dirs,
+                count,
+                rate,
+                std::time::Duration::from_secs(timeout),
+            ))?;
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+            println!(
+                "| sent | verdicts | elapsed | throughput | p50 | p95 | p99 | validate (batch) per dossier |"
+            );
+            println!("|---|---|---|---|---|---|---|---|");
+            println!(
+                "| {} | {} | {:.2} s | {:.1} dossiers/s | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+                report.sent,
+                report.received,
+                report.elapsed.as_secs_f64(),
+                report.received as f64 / report.elapsed.as_secs_f64().max(1e-9),
+                ms(report.percentile(50.0)),
+                ms(report.percentile(95.0)),
+                ms(report.percentile(99.0)),
+                ms(report.validate_per_dossier)
+            );
+            Ok(if report.received == report.sent {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
     }
 }

@@ -168,12 +168,9 @@ pub fn validate(
         .iter()
         .map(|f| match &f.bytes {
             Ok(bytes) => read_document(&f.document_id, &f.file, f.declared_kind, bytes, options),
-            Err(reason) => crate::read::unreadable_report(
-                &f.document_id,
-                &f.file,
-                f.declared_kind,
-                reason.clone(),
-            ),
+            Err(reason) => {
+                crate::unreadable(&f.document_id, &f.file, f.declared_kind, reason.clone())
+            }
         })
         .collect();
     Ok(crate::verdict(&dossier.request, documents, rulebook))

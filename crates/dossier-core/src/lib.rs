@@ -10,7 +10,7 @@
 pub mod folder;
 mod read;
 
-pub use read::{ReadOptions, detect_content_type, read_document, sha256_hex};
+pub use read::{ReadOptions, detect_content_type, read_document, sha256_hex, unreadable};
 
 use dossier_contract::{DocumentReport, DossierRequest, Verdict};
 use dossier_rules::Rulebook;
@@ -34,7 +34,14 @@ pub fn verdict_id(
     documents: &[DocumentReport],
     rulebook: &Rulebook,
 ) -> String {
-    let mut material = serde_json::to_vec(request).unwrap_or_default();
+    // Where the bytes were stored is not part of the submission's identity: the CLI and the
+    // fleet must agree on the id of the same dossier.
+    let mut normalized = request.clone();
+    for document in normalized.documents.iter_mut().flatten() {
+        document.uri = None;
+        document.sha256 = None;
+    }
+    let mut material = serde_json::to_vec(&normalized).unwrap_or_default();
     for document in documents {
         material.extend_from_slice(document.document_id.as_bytes());
         material.push(0);

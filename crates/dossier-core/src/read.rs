@@ -47,7 +47,7 @@ pub fn detect_content_type(bytes: &[u8]) -> &'static str {
     }
 }
 
-fn unreadable(
+fn unreadable_with(
     id: &str,
     file: &str,
     declared: Option<DocumentKind>,
@@ -70,13 +70,13 @@ fn unreadable(
 }
 
 /// The report of a document whose bytes could not be obtained (absent, refused path).
-pub(crate) fn unreadable_report(
+pub fn unreadable(
     id: &str,
     file: &str,
     declared: Option<DocumentKind>,
     reason: String,
 ) -> DocumentReport {
-    let mut report = unreadable(id, file, declared, String::new(), 0, reason);
+    let mut report = unreadable_with(id, file, declared, String::new(), 0, reason);
     report.sha256 = None;
     report
 }
@@ -93,7 +93,7 @@ pub fn read_document(
     let _entered = span.enter();
     let sha256 = sha256_hex(bytes);
     if bytes.is_empty() {
-        return unreadable(
+        return unreadable_with(
             document_id,
             file,
             declared_kind,
@@ -107,18 +107,18 @@ pub fn read_document(
             "le fichier dépasse la taille maximale ({} Mo)",
             options.max_file_bytes >> 20
         );
-        return unreadable(document_id, file, declared_kind, sha256, 0, reason);
+        return unreadable_with(document_id, file, declared_kind, sha256, 0, reason);
     }
     let outcome = catch_unwind(AssertUnwindSafe(|| read_content(bytes, options)));
     let (text, source) = match outcome {
         Ok(Ok(read)) => read,
         Ok(Err((reason, pages))) => {
             tracing::info!(reason, "document unreadable");
-            return unreadable(document_id, file, declared_kind, sha256, pages, reason);
+            return unreadable_with(document_id, file, declared_kind, sha256, pages, reason);
         }
         Err(_) => {
             tracing::error!("panic while reading a document");
-            return unreadable(
+            return unreadable_with(
                 document_id,
                 file,
                 declared_kind,
@@ -133,7 +133,7 @@ pub fn read_document(
         Ok(extraction) => extraction,
         Err(_) => {
             tracing::error!("panic while extracting fields");
-            return unreadable(
+            return unreadable_with(
                 document_id,
                 file,
                 declared_kind,

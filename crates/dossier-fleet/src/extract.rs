@@ -1,0 +1,201 @@
+//! The extract worker: `document.uploaded.v1` → fetch → read → store the extraction by the
+//! document's SHA-256 → publish `document.extracted.v1` (instant feedback for the portal).
+//! [`extraction`] is shared with the verdict worker, which extracts inline what is not
+//! stored yet.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use dossier_amqp::topology::{EXTRACT_QUEUE, EXTRACT_RETRY_QUEUE};
+use dossier_amqp::{Broker, Inbound, Meta, Publisher, Target};
+use dossier_contract::{
+    DocumentExtracted, DocumentKind, DocumentReport, DocumentUploaded, routing,
+};
+use dossier_storage::StorageError;
+use tokio::sync::watch;
+use tracing::Instrument;
+
+use crate::disposition::{Failure, disposition, settle};
+use crate::runtime::{Ended, Shared, drive};
+
+pub(crate) async fn run(
+    broker: &Broker,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+) -> Ended {
+    let publisher = match broker.publisher().await {
+        Ok(p) => Arc::new(p),
+        Err(err) => return Ended::Lost(err.to_string()),
+    };
+    let inbox = match broker
+        .consume(EXTRACT_QUEUE, shared.settings.prefetch, "extract-worker")
+        .await
+    {
+        Ok(inbox) => inbox,
+        Err(err) => return Ended::Lost(err.to_string()),
+    };
+    let grace = Duration::from_secs(shared.settings.shutdown_grace_secs);
+    let concurrency = shared.settings.concurrency;
+    drive(inbox, concurrency, shutdown, grace, move |message| {
+        let shared = shared.clone();
+        let publisher = publisher.clone();
+        async move { handle(&shared, &publisher, message).await }
+    })
+    .await
+}
+
+async fn handle(shared: &Shared, publisher: &Publisher, message: Inbound) {
+    let started = Instant::now();
+    let outcome = process(shared, publisher, &message).await;
+    let disposition = disposition(&outcome, message.retries, shared.settings.max_retries);
+    if let Err(failure) = &outcome {
+        tracing::warn!(
+            ?failure,
+            outcome = disposition.outcome(),
+            "upload not extracted"
+        );
+    }
+    match settle(
+        publisher,
+        &message,
+        EXTRACT_QUEUE,
+        EXTRACT_RETRY_QUEUE,
+        &disposition,
+    )
+    .await
+    {
+        Ok(()) => shared
+            .metrics
+            .message("extract-worker", disposition.outcome()),
+        Err(err) => tracing::warn!(error = %err, "message not settled: it will be redelivered"),
+    }
+    shared.metrics.observe("extract_total", started.elapsed());
+}
+
+async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> Result<(), Failure> {
+    let upload: DocumentUploaded = serde_json::from_slice(&message.body).map_err(|e| {
+        Failure::Poison(format!("invalid {} body: {e}", routing::DOCUMENT_UPLOADED))
+    })?;
+    let span = tracing::info_span!("document", dossier_id = %upload.dossier_id, document_id = %upload.document_id);
+    async {
+        let file = upload
+            .uri
+            .rsplit('/')
+            .next()
+            .unwrap_or("document")
+            .to_string();
+        let document = extraction(
+            shared,
+            &upload.sha256,
+            &upload.uri,
+            &upload.document_id,
+            &file,
+            upload.declared_kind,
+        )
+        .await?;
+        let kind = document.kind;
+        let body = DocumentExtracted {
+            dossier_id: upload.dossier_id.clone(),
+            document_id: upload.document_id.clone(),
+            sha256: upload.sha256.clone(),
+            document,
+        };
+        let json = serde_json::to_vec(&body).map_err(|e| Failure::Poison(e.to_string()))?;
+        let started = Instant::now();
+        let meta = Meta {
+            message_id: Some(format!("{}:{}", upload.document_id, upload.sha256)),
+            ..Meta::default()
+        };
+        publisher
+            .publish(Target::Event(routing::DOCUMENT_EXTRACTED), &json, &meta)
+            .await?;
+        shared.metrics.observe("publish", started.elapsed());
+        tracing::info!(kind = kind.as_str(), "document extracted");
+        Ok(())
+    }
+    .instrument(span)
+    .await
+}
+
+fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// A document's extraction: from storage when this content was read before (a re-upload
+/// or a redelivery costs nothing), else fetched, read on a blocking thread and stored.
+pub(crate) async fn extraction(
+    shared: &Shared,
+    sha256: &str,
+    uri: &str,
+    document_id: &str,
+    file: &str,
+    declared_kind: Option<DocumentKind>,
+) -> Result<DocumentReport, Failure> {
+    if !is_sha256(sha256) {
+        return Err(Failure::Poison(format!("`{sha256}` is not a SHA-256")));
+    }
+    let key = format!("extractions/v1/{}.json", sha256.to_ascii_lowercase());
+    let with_ids = |mut report: DocumentReport| {
+        report.document_id = document_id.to_string();
+        report.file = file.to_string();
+        report.declared_kind = declared_kind;
+        report
+    };
+    if let Some(stored) = shared.storage.get_key(&key).await? {
+        if let Ok(report) = serde_json::from_slice::<DocumentReport>(&stored) {
+            return Ok(with_ids(report));
+        }
+    }
+    let started = Instant::now();
+    let bytes = match shared
+        .storage
+        .get(uri, shared.settings.max_file_bytes)
+        .await
+    {
+        Ok(bytes) => bytes,
+        Err(StorageError::NotFound(_)) => {
+            return Ok(dossier_core::unreadable(
+                document_id,
+                file,
+                declared_kind,
+                "fichier introuvable dans le stockage".into(),
+            ));
+        }
+        Err(StorageError::TooLarge { limit, .. }) => {
+            return Ok(dossier_core::unreadable(
+                document_id,
+                file,
+                declared_kind,
+                format!("le fichier dépasse la taille maximale ({} Mo)", limit >> 20),
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    shared.metrics.observe("fetch", started.elapsed());
+    let actual = dossier_core::sha256_hex(&bytes);
+    if !actual.eq_ignore_ascii_case(sha256) {
+        return Err(Failure::Poison(format!(
+            "the bytes at {uri} have SHA-256 {actual}, not {sha256}"
+        )));
+    }
+    let started = Instant::now();
+    let options = shared.read_options.clone();
+    let (id, name) = (document_id.to_string(), file.to_string());
+    let report = tokio::task::spawn_blocking(move || {
+        dossier_core::read_document(&id, &name, declared_kind, &bytes, &options)
+    })
+    .await
+    .map_err(|e| Failure::Transient(format!("reading was interrupted: {e}")))?;
+    shared.metrics.observe("read", started.elapsed());
+    shared
+        .metrics
+        .document(report.text_source.map_or("none", |s| match s {
+            dossier_contract::TextSource::TextLayer => "text_layer",
+            dossier_contract::TextSource::Ocr => "ocr",
+            dossier_contract::TextSource::Mixed => "mixed",
+        }));
+    let json = serde_json::to_vec(&report).map_err(|e| Failure::Poison(e.to_string()))?;
+    shared.storage.put_key(&key, Bytes::from(json)).await?;
+    Ok(report)
+}

@@ -1,0 +1,229 @@
+//! The worker process: logging, the ops endpoint, signal handling, and the connection loop
+//! (connect with backoff, declare the topology, consume until the connection is lost or
+//! SIGTERM asks to stop, then drain in-flight work within the grace period).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use dossier_amqp::{Broker, Inbound, Inbox};
+use dossier_core::ReadOptions;
+use dossier_rules::Rulebook;
+use dossier_storage::Storage;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+use crate::FleetError;
+use crate::http::{self, Health};
+use crate::metrics::Metrics;
+use crate::settings::Worker;
+
+/// Which worker this process is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerKind {
+    Extract,
+    Verdict,
+}
+
+impl WorkerKind {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            WorkerKind::Extract => "extract-worker",
+            WorkerKind::Verdict => "verdict-worker",
+        }
+    }
+}
+
+/// What every handler needs.
+pub(crate) struct Shared {
+    pub(crate) settings: Worker,
+    pub(crate) storage: Storage,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) rulebook: Rulebook,
+    pub(crate) read_options: ReadOptions,
+}
+
+/// Why consuming stopped.
+pub(crate) enum Ended {
+    Shutdown,
+    Lost(String),
+}
+
+/// JSON (default) or text logs on stderr, filtered by `DOSSIER_LOG` (default `info`).
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DOSSIER_LOG")
+        .unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "text" {
+        builder.init();
+    } else {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init();
+    }
+}
+
+fn load_rulebook(settings: &Worker) -> Result<Rulebook, FleetError> {
+    match &settings.rulebook {
+        None => Ok(Rulebook::built_in()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| FleetError::Setup(format!("{}: {e}", path.display())))?;
+            Rulebook::from_toml(&text)
+                .map_err(|e| FleetError::Setup(format!("{}: {e}", path.display())))
+        }
+    }
+}
+
+async fn wait_for_signal(shutdown: watch::Sender<bool>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return,
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await.ok();
+    tracing::info!("shutdown requested: draining in-flight messages");
+    shutdown.send(true).ok();
+}
+
+/// Runs a worker until SIGTERM.
+pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetError> {
+    let storage = Storage::from_url(&settings.connection.storage_url)?;
+    let rulebook = load_rulebook(&settings)?;
+    let metrics = Arc::new(Metrics::default());
+    let health = Arc::new(Health::default());
+    let listener = tokio::net::TcpListener::bind(&settings.http_addr)
+        .await
+        .map_err(|e| FleetError::Setup(format!("{}: {e}", settings.http_addr)))?;
+    tracing::info!(worker = kind.name(), http = %settings.http_addr, "starting");
+    tokio::spawn(http::serve(listener, health.clone(), metrics.clone()));
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    tokio::spawn(wait_for_signal(shutdown_tx));
+    let read_options = ReadOptions {
+        max_file_bytes: usize::try_from(settings.max_file_bytes).unwrap_or(usize::MAX),
+        ..ReadOptions::default()
+    };
+    let shared = Arc::new(Shared {
+        settings,
+        storage,
+        metrics,
+        rulebook,
+        read_options,
+    });
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        if *shutdown_rx.borrow() {
+            break;
+        }
+        let broker = match Broker::connect(&shared.settings.connection.amqp_url, kind.name()).await
+        {
+            Ok(broker) => broker,
+            Err(err) => {
+                tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "broker unreachable");
+                let mut stop = shutdown_rx.clone();
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stop.changed() => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+                continue;
+            }
+        };
+        if let Err(err) = broker.declare_topology().await {
+            tracing::warn!(error = %err, "topology declaration failed");
+            broker.close().await;
+            tokio::time::sleep(backoff).await;
+            continue;
+        }
+        backoff = Duration::from_millis(250);
+        health.ready.store(true, Ordering::Relaxed);
+        tracing::info!("connected to the broker, consuming");
+        let ended = match kind {
+            WorkerKind::Extract => {
+                crate::extract::run(&broker, shared.clone(), shutdown_rx.clone()).await
+            }
+            WorkerKind::Verdict => {
+                crate::verdict::run(&broker, shared.clone(), shutdown_rx.clone()).await
+            }
+        };
+        health.ready.store(false, Ordering::Relaxed);
+        broker.close().await;
+        match ended {
+            Ended::Shutdown => break,
+            Ended::Lost(reason) => tracing::warn!(reason, "broker connection lost: reconnecting"),
+        }
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Consumes an inbox with bounded concurrency until shutdown or connection loss, then stops
+/// consuming and waits (within the grace period) for the messages in flight.
+pub(crate) async fn drive<F, Fut>(
+    mut inbox: Inbox,
+    concurrency: usize,
+    mut shutdown: watch::Receiver<bool>,
+    grace: Duration,
+    handle: F,
+) -> Ended
+where
+    F: Fn(Inbound) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut tasks = JoinSet::new();
+    let ended = loop {
+        if *shutdown.borrow() {
+            break Ended::Shutdown;
+        }
+        tokio::select! {
+            _ = shutdown.changed() => break Ended::Shutdown,
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            next = inbox.next() => match next {
+                Some(Ok(message)) => {
+                    let Ok(permit) = permits.clone().acquire_owned().await else { break Ended::Shutdown };
+                    let work = handle(message);
+                    tasks.spawn(async move {
+                        work.await;
+                        drop(permit);
+                    });
+                }
+                Some(Err(err)) => break Ended::Lost(err.to_string()),
+                None => break Ended::Lost("the consumer was closed".into()),
+            },
+        }
+    };
+    inbox.cancel().await;
+    drain(&mut tasks, grace).await;
+    ended
+}
+
+pub(crate) async fn drain(tasks: &mut JoinSet<()>, grace: Duration) {
+    let pending = tasks.len();
+    if pending > 0 {
+        tracing::info!(pending, "waiting for in-flight messages");
+    }
+    if tokio::time::timeout(grace, async { while tasks.join_next().await.is_some() {} })
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            abandoned = tasks.len(),
+            "grace period over: unfinished messages will be redelivered"
+        );
+        tasks.abort_all();
+    }
+}

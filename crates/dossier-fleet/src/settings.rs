@@ -1,0 +1,54 @@
+//! Settings of the workers and of the portal-side commands: every one a flag with a
+//! `DOSSIER_*` environment fallback, so the same image runs under compose and Kubernetes.
+
+use std::path::PathBuf;
+
+/// Broker and storage, shared by the workers and the CLI's fleet commands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Connection {
+    /// AMQP URL; `amqps://` uses TLS (rustls).
+    #[arg(
+        long,
+        env = "DOSSIER_AMQP_URL",
+        default_value = "amqp://guest:guest@127.0.0.1:5672/%2f"
+    )]
+    pub amqp_url: String,
+    /// Object storage: `file:///path` (confined to that root) or `s3://bucket[/prefix]`.
+    #[arg(
+        long,
+        env = "DOSSIER_STORAGE_URL",
+        default_value = "file://./dossier-data"
+    )]
+    pub storage_url: String,
+}
+
+/// A worker's settings.
+#[derive(clap::Parser, Debug, Clone)]
+pub struct Worker {
+    #[command(flatten)]
+    pub connection: Connection,
+    /// Address of /healthz, /readyz and /metrics.
+    #[arg(long, env = "DOSSIER_HTTP_ADDR", default_value = "0.0.0.0:9090")]
+    pub http_addr: String,
+    /// Unacknowledged messages the broker may hand this worker per queue.
+    #[arg(long, env = "DOSSIER_PREFETCH", default_value_t = 4)]
+    pub prefetch: u16,
+    /// Messages processed at once (CPU-bound reading runs on blocking threads).
+    #[arg(long, env = "DOSSIER_CONCURRENCY", default_value_t = 2)]
+    pub concurrency: usize,
+    /// Retries of a transient failure before the message is dead-lettered.
+    #[arg(long, env = "DOSSIER_MAX_RETRIES", default_value_t = 5)]
+    pub max_retries: u32,
+    /// Seconds to finish in-flight messages after SIGTERM.
+    #[arg(long, env = "DOSSIER_SHUTDOWN_GRACE_SECS", default_value_t = 25)]
+    pub shutdown_grace_secs: u64,
+    /// A rulebook TOML instead of the built-in OPCO 2i one (verdict worker).
+    #[arg(long, env = "DOSSIER_RULEBOOK")]
+    pub rulebook: Option<PathBuf>,
+    /// Largest upload read, in bytes.
+    #[arg(long, env = "DOSSIER_MAX_FILE_BYTES", default_value_t = 64 << 20)]
+    pub max_file_bytes: u64,
+    /// Log format: `json` (default) or `text`.
+    #[arg(long, env = "DOSSIER_LOG_FORMAT", default_value = "json")]
+    pub log_format: String,
+}

@@ -1,0 +1,151 @@
+//! A fleet for one test: a storage directory, worker processes, and the `dossier` CLI.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+static BROKER: Mutex<()> = Mutex::new(());
+
+pub fn amqp_url() -> String {
+    std::env::var("DOSSIER_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn sibling(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_BIN_EXE_verdict-worker")).with_file_name(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo build --workspace` first",
+        path.display()
+    );
+    path
+}
+
+pub struct Fleet {
+    _lock: MutexGuard<'static, ()>,
+    pub data: tempfile::TempDir,
+    children: Vec<(String, Child)>,
+}
+
+impl Fleet {
+    /// Takes the broker for this test and empties the fleet's queues.
+    pub fn new() -> Fleet {
+        let lock = BROKER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        runtime().block_on(async {
+            let broker = dossier_amqp::Broker::connect(&amqp_url(), "fleet-test")
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "no broker at {}: {e} (the test command starts one)",
+                        amqp_url()
+                    )
+                });
+            broker
+                .declare_topology()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            for queue in dossier_amqp::topology::queue_names() {
+                broker.purge(queue).await.ok();
+            }
+            broker.close().await;
+        });
+        Fleet {
+            _lock: lock,
+            data: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
+            children: Vec::new(),
+        }
+    }
+
+    pub fn storage_url(&self) -> String {
+        format!("file://{}", self.data.path().display())
+    }
+
+    fn env(&self, command: &mut Command) {
+        command
+            .env("DOSSIER_AMQP_URL", amqp_url())
+            .env("DOSSIER_STORAGE_URL", self.storage_url())
+            .env("DOSSIER_LOG", "warn");
+    }
+
+    /// Starts a worker process (`extract-worker` or `verdict-worker`).
+    pub fn start(&mut self, worker: &str, args: &[&str]) {
+        let path = if worker == "verdict-worker" {
+            PathBuf::from(env!("CARGO_BIN_EXE_verdict-worker"))
+        } else {
+            sibling(worker)
+        };
+        let mut command = Command::new(path);
+        self.env(&mut command);
+        command
+            .args(["--http-addr", "127.0.0.1:0", "--shutdown-grace-secs", "5"])
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = command.spawn().unwrap_or_else(|e| panic!("{worker}: {e}"));
+        self.children.push((worker.to_string(), child));
+    }
+
+    /// SIGKILLs every process of a worker.
+    pub fn kill(&mut self, worker: &str) {
+        for (name, child) in self.children.iter_mut().filter(|(n, _)| n == worker) {
+            child.kill().ok();
+            child.wait().ok();
+            let _ = name;
+        }
+        self.children.retain(|(n, _)| n != worker);
+    }
+
+    pub fn dossier(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(sibling("dossier"));
+        self.env(&mut command);
+        command
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("dossier: {e}"))
+    }
+
+    /// Reads `count` verdicts through `dossier verdicts`.
+    pub fn verdicts(&self, count: usize, timeout: Duration) -> Vec<serde_json::Value> {
+        let output = self.dossier(&[
+            "verdicts",
+            "--count",
+            &count.to_string(),
+            "--timeout",
+            &timeout.as_secs().to_string(),
+        ]);
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.children {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+}
+
+/// `dossier validate`'s verdict of a folder.
+pub fn validate(fleet: &Fleet, dir: &Path) -> serde_json::Value {
+    let output = fleet.dossier(&["validate", &dir.to_string_lossy(), "--format", "json"]);
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"))
+}
