@@ -3,21 +3,26 @@ SHELL := /bin/bash
 CARGO := $(shell [ -f $$HOME/.cargo/env ] && . $$HOME/.cargo/env; command -v cargo || echo cargo)
 SAMPLES := $(wildcard fixtures/samples/*)
 
-.PHONY: setup build demo test bench fixtures golden schemas fmt
+.PHONY: setup build demo test bench loadgen fixtures golden schemas definitions fmt
 
 setup:
 	@scripts/setup.sh
 
 build: setup
-	$(CARGO) build --release --locked -p dossier-cli
+	$(CARGO) build --release --locked -p dossier-cli -p extract-worker -p verdict-worker
 
 # Validate the bundled sample dossiers in-process (no broker): a pass, a review, a fail.
 demo: build
 	@for d in $(SAMPLES); do ./target/release/dossier validate "$$d" --format text; echo; done
 
-# Every test of the workspace, including the end-to-end CLI tests over the fixtures.
+# Every test of the workspace: unit, golden, CLI end to end, and the fleet on a real
+# RabbitMQ (started here when none runs). The binaries are built first: the fleet tests run
+# the workers and the CLI as processes.
 test: setup
+	@scripts/setup.sh broker
+	$(CARGO) build --workspace --locked
 	$(CARGO) test --workspace --locked
+	python3 scripts/check_deploy.py
 
 # Benchmarks against their anchors (pdftotext -layout), on the fixtures and, when present,
 # the third-party documents of ../shared/benchmarks.
@@ -32,6 +37,13 @@ fixtures:
 
 golden:
 	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it dossiers
+
+# Fleet throughput and latency on the local broker (workers started and stopped here).
+loadgen: build
+	@scripts/loadgen.sh
+
+definitions:
+	UPDATE_DEFINITIONS=1 $(CARGO) test -p dossier-fleet
 
 schemas:
 	UPDATE_SCHEMAS=1 $(CARGO) test -p dossier-contract

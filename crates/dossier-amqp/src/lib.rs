@@ -77,7 +77,7 @@ impl Broker {
     pub async fn declare_topology(&self) -> Result<(), AmqpError> {
         let channel = self.connection.create_channel().await?;
         topology::declare(&channel).await?;
-        channel.close(200, ShortString::from("declared")).await.ok();
+
         Ok(())
     }
 
@@ -124,7 +124,7 @@ impl Broker {
                 FieldTable::default(),
             )
             .await?;
-        channel.close(200, ShortString::from("done")).await.ok();
+
         Ok(declared.message_count())
     }
 
@@ -137,7 +137,7 @@ impl Broker {
                 lapin::options::QueuePurgeOptions::default(),
             )
             .await?;
-        channel.close(200, ShortString::from("done")).await.ok();
+
         Ok(count)
     }
 
@@ -220,6 +220,14 @@ impl Inbox {
                 .map_err(AmqpError::from)
                 .map(Inbound::from_delivery),
         )
+    }
+
+    /// Closes the consumer's channel (unacknowledged deliveries go back to the queue).
+    pub async fn close(self) {
+        self.channel
+            .close(200, ShortString::from("done"))
+            .await
+            .ok();
     }
 
     /// Stops new deliveries; those already received can still be acknowledged.

@@ -29,3 +29,23 @@ pub enum FleetError {
     #[error("{0}")]
     Setup(String),
 }
+
+#[cfg(test)]
+mod tests {
+    /// `deploy/rabbitmq/definitions.json` must be the topology the workers declare.
+    #[test]
+    fn committed_definitions_are_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../deploy/rabbitmq/definitions.json");
+        let current = serde_json::to_string_pretty(&crate::portal::topology_definitions())
+            .unwrap_or_default()
+            + "\n";
+        if std::env::var_os("UPDATE_DEFINITIONS").is_some() {
+            std::fs::write(&path, &current).ok();
+        }
+        assert!(
+            std::fs::read_to_string(&path).unwrap_or_default() == current,
+            "deploy/rabbitmq/definitions.json is stale: make definitions"
+        );
+    }
+}

@@ -173,6 +173,7 @@ async fn collect(
         }
     }
     inbox.cancel().await;
+    inbox.close().await;
     Ok(read)
 }
 

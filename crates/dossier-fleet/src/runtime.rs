@@ -208,6 +208,7 @@ where
     };
     inbox.cancel().await;
     drain(&mut tasks, grace).await;
+    inbox.close().await;
     ended
 }
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Fleet benchmark on the local broker: one extract-worker and one verdict-worker (release
+# builds), `dossier loadgen` at full speed (throughput) and at 10 dossiers/s (latency), each
+# compared with in-process `validate` of the same dossiers. Workers are stopped with SIGTERM.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh broker
+data=$(mktemp -d)
+export DOSSIER_STORAGE_URL="file://$data" DOSSIER_LOG=warn
+bin=target/release
+$bin/dossier topology
+$bin/extract-worker --http-addr 127.0.0.1:9191 & ew=$!
+$bin/verdict-worker --http-addr 127.0.0.1:9192 & vw=$!
+trap 'kill -TERM $ew $vw 2>/dev/null; wait $ew $vw 2>/dev/null; rm -rf "$data"' EXIT
+sleep 1
+echo "== warm-up (extractions stored once, as for re-uploads)"
+$bin/dossier loadgen --count 26 --rate 0 >/dev/null
+echo "== throughput: 300 dossiers as fast as possible"
+$bin/dossier loadgen --count 300 --rate 0
+echo "== latency: 200 dossiers at 10 dossiers/s"
+$bin/dossier loadgen --count 200 --rate 10
