@@ -53,7 +53,13 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
         .map(Found::into_field);
     fields.training_title = crate::commercial::training_title(view).map(Found::into_field);
     let timetable = timetable(view);
-    let marks = grid(view, &timetable).or_else(|| list(view, &timetable));
+    // Both readings are tried; the one that accounts for more (trainee, half-day) cells wins
+    // (a per-trainee block export has date lines that also look like one-column headers).
+    let coverage = |m: &Marks| m.signatures.len() * m.slots.len();
+    let marks = match (grid(view, &timetable), list(view, &timetable)) {
+        (Some(g), Some(l)) => Some(if coverage(&l) > coverage(&g) { l } else { g }),
+        (g, l) => g.or(l),
+    };
     let Some(marks) = marks else { return };
     let trainees = marks.signatures.len();
     fields.expected_slots = Some(marks.field((marks.slots.len() * trainees) as u32));
@@ -311,7 +317,7 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
         index = row_index.max(index + 1);
     }
     let (page, evidence, header_box) = first?;
-    if marks.is_empty() || slots.len() < 2 {
+    if marks.is_empty() || slots.is_empty() {
         return None;
     }
     let mut order: Vec<usize> = (0..slots.len()).collect();
@@ -442,19 +448,37 @@ fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
     let mut page = 0;
     let mut evidence = String::new();
     let mut uncertain = 0usize;
+    // Per-trainee blocks: a line naming the trainee ("Stagiaire : Julie MARTIN", or the name
+    // alone) heads the lines of that trainee's half-days.
+    static TRAINEE_HEADING: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^\s*(stagiaire|participant|apprenant|nom)\s*:\s*"));
+    let mut current: Option<String> = None;
     for line in &view.lines {
         let Some((date, _, _)) = values::date(line.text()) else {
+            if let Some(m) = TRAINEE_HEADING.find(&line.folded) {
+                let name = line.text()[line.orig(m.end())..].trim();
+                if is_trainee_name(name) {
+                    current = Some(name.to_string());
+                }
+            } else if line.line.cells.len() == 1
+                && is_trainee_name(line.text().trim())
+                && line.text().split_whitespace().count() >= 2
+            {
+                current = Some(line.text().trim().to_string());
+            }
             continue;
         };
         let Some(period) = period_of(line.text(), &line.folded) else {
             continue;
         };
-        let Some(name_cell) = line
+        let own_name = line
             .line
             .cells
             .iter()
-            .find(|c| is_trainee_name(c.text.trim()))
-        else {
+            .map(|c| c.text.trim())
+            .find(|t| is_trainee_name(t))
+            .map(str::to_string);
+        let Some(name) = own_name.or_else(|| current.clone()) else {
             continue;
         };
         let status_text = line
@@ -469,11 +493,7 @@ fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
         {
             false
         } else if SIGNED.is_match(&folded_status)
-            || SIGNED.is_match(
-                &line
-                    .folded
-                    .replace(&crate::view::fold(name_cell.text.as_str()).0, ""),
-            )
+            || SIGNED.is_match(&line.folded.replace(&crate::view::fold(&name).0, ""))
         {
             true
         } else {
@@ -498,14 +518,14 @@ fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
         if slots[slot_index].hours.is_none() {
             slots[slot_index].hours = hours;
         }
-        entries.push((name_cell.text.trim().to_string(), slot_index, signed));
+        entries.push((name.clone(), slot_index, signed));
         bbox = Some(bbox.map_or(line.line.bbox, |b| b.union(line.line.bbox)));
         if page == 0 {
             page = line.page;
             evidence = crate::view::evidence_of(line.text());
         }
     }
-    if entries.len() < 2 {
+    if entries.is_empty() {
         return None;
     }
     let mut order: Vec<usize> = (0..slots.len()).collect();

@@ -19,7 +19,7 @@ use crate::view::{DocView, Found, find_labeled, found_at, re};
 
 static HT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(total|montant|prix|cout|net|sous-total|base)\s*(global\s*|general\s*|net\s*|total\s*|de la formation\s*)?(h\.?\s?t\.?|hors\s*tax(e|es)?)\b",
+        r"(total|montant|prix|cout|net|sous-total|base)(\s+(?:global|general|net|total|de|la|formation|pedagogique|des|prestations?|frais|a payer|du devis|de l'action)){0,3}\s*(h\.?\s?t\.?|hors\s*tax(e|es)?)\b",
     )
 });
 static VAT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -34,7 +34,7 @@ static VAT_NOT_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TTC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(total|montant|prix|cout)\s*(global\s*|general\s*|net\s*)?(t\.?\s?t\.?\s?c\.?|toutes\s*taxes\s*comprises)|net\s*a\s*payer|total\s*a\s*payer|montant\s*a\s*payer|reste\s*a\s*payer|solde\s*a\s*payer",
+        r"(total|montant|prix|cout)(\s+(?:global|general|net|de|la|formation|pedagogique|a payer|du devis)){0,3}\s*(t\.?\s?t\.?\s?c\.?|toutes\s*taxes\s*comprises)|net\s*a\s*payer|total\s*a\s*payer|montant\s*a\s*payer|reste\s*a\s*payer|solde\s*a\s*payer",
     )
 });
 static GENERIC_TOTAL: LazyLock<Regex> = LazyLock::new(|| {

@@ -93,16 +93,16 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
         if above.page != line.page {
             break;
         }
+        // Words, not cells: a long name in the left column may touch the right column's text.
         let column: Vec<&str> = above
             .line
-            .cells
+            .words
             .iter()
-            .filter(|c| {
-                c.bbox.x1 > band.x0 - 5.0
-                    && c.bbox.x0 < band.x1 + 5.0
-                    && (c.bbox.x0 - band.x0).abs() < band.width().max(60.0)
+            .filter(|w| {
+                let center = (w.bbox.x0 + w.bbox.x1) / 2.0;
+                center > band.x0 - 5.0 && center < band.x1.max(band.x0 + 120.0) + 5.0
             })
-            .map(|c| c.text.as_str())
+            .map(|w| w.text.as_str())
             .collect();
         if column.is_empty() {
             continue;

@@ -251,7 +251,7 @@ fn urgent_dossiers_are_verdicted_first() {
     let storage =
         dossier_storage::Storage::from_url(&fleet.storage_url()).unwrap_or_else(|e| panic!("{e}"));
     let today = chrono::Local::now().date_naive();
-    const TOTAL: usize = 400;
+    const TOTAL: usize = 2000;
     let urgent_ids: BTreeSet<String> = (0..TOTAL)
         .filter(|i| i % 20 == 7)
         .map(|i| format!("BACKLOG-{i}"))
