@@ -200,6 +200,13 @@ fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource)
         .filter(|p| p.page.char_count() >= MIN_TEXT_CHARS)
         .count();
     if readable == 0 {
+        if let Some(error) = pdf.pages.iter().find_map(|p| p.content_error.as_deref()) {
+            let limit = options.pdf.max_stream_bytes >> 20;
+            let reason = format!(
+                "contenu de page non décompressable, corrompu ou au-delà de {limit} Mo une fois décompressé (bombe de décompression ?) : {error}"
+            );
+            return Err((reason, page_count));
+        }
         return Err(("PDF sans couche texte exploitable (document scanné) : la lecture par OCR n'est pas disponible dans cette version".into(), page_count));
     }
     let text = DocText {

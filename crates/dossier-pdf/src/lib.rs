@@ -65,6 +65,8 @@ pub struct PdfPage {
     pub image_count: usize,
     /// Whether a limit cut the page's interpretation short.
     pub truncated: bool,
+    /// Why the page's content could not be decoded (over the decompression limit, corrupt).
+    pub content_error: Option<String>,
 }
 
 /// A whole PDF's text layer.
@@ -140,9 +142,11 @@ fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) ->
         .filter(|b| b[2] - b[0] > 1.0 && b[3] - b[1] > 1.0)
         .unwrap_or([0.0, 0.0, 612.0, 792.0]);
     let (width, height) = (media_box[2] - media_box[0], media_box[3] - media_box[1]);
-    let content = doc
-        .get_page_content_with_limit(page_id, limits.max_stream_bytes)
-        .unwrap_or_default();
+    let (content, content_error) =
+        match doc.get_page_content_with_limit(page_id, limits.max_stream_bytes) {
+            Ok(content) => (content, None),
+            Err(err) => (Vec::new(), Some(err.to_string())),
+        };
     let resources = page_resources(doc, page_id);
     let scan = interpret::Interpreter::new(doc, limits).scan_page(
         &content,
@@ -161,6 +165,7 @@ fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) ->
         image_coverage: scan.image_coverage,
         image_count: scan.image_count,
         truncated: scan.truncated,
+        content_error,
     }
 }
 

@@ -8,5 +8,6 @@ mod benchmarks;
 mod cli;
 mod dossiers;
 mod extraction;
+mod hostile;
 mod support;
 mod tidy;
