@@ -8,6 +8,7 @@ mod benchmarks;
 mod cli;
 mod dossiers;
 mod extraction;
+mod fuzz_regressions;
 mod hostile;
 mod support;
 mod tidy;

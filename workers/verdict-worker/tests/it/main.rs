@@ -6,5 +6,6 @@
 //!
 //! The tests share the broker, so they take a lock and purge the fleet's queues first.
 
+mod chaos;
 mod fleet;
 mod scenarios;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for N minutes each (default 10), two at a time, seeded with the
+# fixture documents; crashers found are copied to fuzz/regressions/<target>/ where the test
+# suite replays them. Needs cargo-fuzz (cargo install cargo-fuzz); stable Rust is told to
+# accept the nightly flags libFuzzer needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=${1:-10}
+export RUSTC_BOOTSTRAP=1
+targets=(pdf_text_layer read_document french_parsers dossier_json)
+mkdir -p fuzz/corpus
+for t in pdf_text_layer read_document; do
+  mkdir -p "fuzz/corpus/$t"
+  cp -n fixtures/documents/*.pdf fixtures/hostile/*.pdf "fuzz/corpus/$t/" 2>/dev/null || true
+done
+mkdir -p fuzz/corpus/dossier_json && cp -n fixtures/dossiers/*/dossier.json fuzz/corpus/dossier_json/ 2>/dev/null || true
+(cd fuzz && cargo fuzz build --sanitizer none -O)
+run() {
+  local t=$1
+  (cd fuzz && cargo fuzz run --sanitizer none -O "$t" "corpus/$t" -- -max_total_time=$((minutes * 60)) -rss_limit_mb=2048 -timeout=30 \
+    > "target/fuzz-$t.log" 2>&1) || true
+  local found=0
+  for crash in fuzz/artifacts/"$t"/*; do
+    [ -f "$crash" ] || continue
+    mkdir -p "fuzz/regressions/$t"; cp "$crash" "fuzz/regressions/$t/"; found=$((found + 1))
+  done
+  echo "$t: $(grep -Eo '#[0-9]+ +DONE.*' "fuzz/target/fuzz-$t.log" | tail -1) crashers: $found"
+}
+for ((i = 0; i < ${#targets[@]}; i += 2)); do
+  run "${targets[i]}" & run "${targets[i+1]}" & wait
+done
