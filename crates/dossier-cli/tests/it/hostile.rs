@@ -137,7 +137,17 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
 /// Runs `dossier validate` on a folder, killing it past the budget.
 fn validate_within(dir: &Path, budget: Duration) -> (serde_json::Value, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+    // Within 1 GiB: the address space is capped when prlimit (util-linux) is there, so an
+    // allocation past it makes the run fail instead of passing unnoticed.
+    let capped = Command::new("prlimit").arg("--version").output().is_ok_and(|o| o.status.success());
+    let mut command = if capped {
+        let mut c = Command::new("prlimit");
+        c.args(["--as=1073741824", "--"]).arg(env!("CARGO_BIN_EXE_dossier"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+    };
+    let mut child = command
         .args(["validate", &dir.to_string_lossy(), "--format", "json"])
         .env("DOSSIER_LOG", "off")
         .stdout(Stdio::piped())
