@@ -139,10 +139,14 @@ fn validate_within(dir: &Path, budget: Duration) -> (serde_json::Value, Duration
     let started = Instant::now();
     // Within 1 GiB: the address space is capped when prlimit (util-linux) is there, so an
     // allocation past it makes the run fail instead of passing unnoticed.
-    let capped = Command::new("prlimit").arg("--version").output().is_ok_and(|o| o.status.success());
+    let capped = Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let mut command = if capped {
         let mut c = Command::new("prlimit");
-        c.args(["--as=1073741824", "--"]).arg(env!("CARGO_BIN_EXE_dossier"));
+        c.args(["--as=1073741824", "--"])
+            .arg(env!("CARGO_BIN_EXE_dossier"));
         c
     } else {
         Command::new(env!("CARGO_BIN_EXE_dossier"))

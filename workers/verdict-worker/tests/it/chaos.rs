@@ -13,6 +13,24 @@ use crate::fleet::{Fleet, amqp_url, fixtures, runtime};
 
 const DOSSIERS: usize = 1000;
 
+/// Notes a verdict's id under its dossier.
+fn record(ids: &mut BTreeMap<String, BTreeSet<String>>, body: &[u8]) {
+    let verdict: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    ids.entry(
+        verdict["dossier_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+    .or_default()
+    .insert(
+        verdict["verdict_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    );
+}
+
 #[test]
 fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
     let mut fleet = Fleet::new();
@@ -108,21 +126,7 @@ fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
             else {
                 break;
             };
-            let verdict: serde_json::Value =
-                serde_json::from_slice(&message.body).unwrap_or_default();
-            ids.entry(
-                verdict["dossier_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            )
-            .or_default()
-            .insert(
-                verdict["verdict_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            );
+            record(&mut ids, &message.body);
             message.ack().await.ok();
         }
         // Redelivered work may still publish duplicates for a moment: wait for the queues to
@@ -132,21 +136,7 @@ fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
             while let Ok(Some(Ok(message))) =
                 tokio::time::timeout(Duration::from_millis(500), inbox.next()).await
             {
-                let verdict: serde_json::Value =
-                    serde_json::from_slice(&message.body).unwrap_or_default();
-                ids.entry(
-                    verdict["dossier_id"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
-                )
-                .or_default()
-                .insert(
-                    verdict["verdict_id"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
-                );
+                record(&mut ids, &message.body);
                 message.ack().await.ok();
             }
             let mut busy = 0;
