@@ -3,15 +3,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     root().join("fixtures")
 }
 
-pub fn dossier(args: &[&str]) -> Output {
+pub(crate) fn dossier(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(args)
         .env("DOSSIER_LOG", "off")
@@ -19,7 +19,7 @@ pub fn dossier(args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run dossier: {e}"))
 }
 
-pub fn json_of(output: &Output) -> serde_json::Value {
+pub(crate) fn json_of(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}",
@@ -29,7 +29,7 @@ pub fn json_of(output: &Output) -> serde_json::Value {
 }
 
 /// Files of a directory with the given suffix, sorted.
-pub fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+pub(crate) fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries

@@ -7,12 +7,12 @@ use std::time::Duration;
 
 static BROKER: Mutex<()> = Mutex::new(());
 
-pub fn amqp_url() -> String {
+pub(crate) fn amqp_url() -> String {
     std::env::var("DOSSIER_AMQP_URL")
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
-pub fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -20,7 +20,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
 
@@ -34,15 +34,15 @@ fn sibling(name: &str) -> PathBuf {
     path
 }
 
-pub struct Fleet {
+pub(crate) struct Fleet {
     _lock: MutexGuard<'static, ()>,
-    pub data: tempfile::TempDir,
+    pub(crate) data: tempfile::TempDir,
     children: Vec<(String, Child)>,
 }
 
 impl Fleet {
     /// Takes the broker for this test and empties the fleet's queues.
-    pub fn new() -> Fleet {
+    pub(crate) fn new() -> Fleet {
         let lock = BROKER
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -71,7 +71,7 @@ impl Fleet {
         }
     }
 
-    pub fn storage_url(&self) -> String {
+    pub(crate) fn storage_url(&self) -> String {
         format!("file://{}", self.data.path().display())
     }
 
@@ -83,7 +83,7 @@ impl Fleet {
     }
 
     /// Starts a worker process (`extract-worker` or `verdict-worker`).
-    pub fn start(&mut self, worker: &str, args: &[&str]) {
+    pub(crate) fn start(&mut self, worker: &str, args: &[&str]) {
         let path = if worker == "verdict-worker" {
             PathBuf::from(env!("CARGO_BIN_EXE_verdict-worker"))
         } else {
@@ -101,7 +101,7 @@ impl Fleet {
     }
 
     /// SIGKILLs every process of a worker.
-    pub fn kill(&mut self, worker: &str) {
+    pub(crate) fn kill(&mut self, worker: &str) {
         for (name, child) in self.children.iter_mut().filter(|(n, _)| n == worker) {
             child.kill().ok();
             child.wait().ok();
@@ -110,7 +110,7 @@ impl Fleet {
         self.children.retain(|(n, _)| n != worker);
     }
 
-    pub fn dossier(&self, args: &[&str]) -> Output {
+    pub(crate) fn dossier(&self, args: &[&str]) -> Output {
         let mut command = Command::new(sibling("dossier"));
         self.env(&mut command);
         command
@@ -120,7 +120,7 @@ impl Fleet {
     }
 
     /// Reads `count` verdicts through `dossier verdicts`.
-    pub fn verdicts(&self, count: usize, timeout: Duration) -> Vec<serde_json::Value> {
+    pub(crate) fn verdicts(&self, count: usize, timeout: Duration) -> Vec<serde_json::Value> {
         let output = self.dossier(&[
             "verdicts",
             "--count",
@@ -145,7 +145,7 @@ impl Drop for Fleet {
 }
 
 /// `dossier validate`'s verdict of a folder.
-pub fn validate(fleet: &Fleet, dir: &Path) -> serde_json::Value {
+pub(crate) fn validate(fleet: &Fleet, dir: &Path) -> serde_json::Value {
     let output = fleet.dossier(&["validate", &dir.to_string_lossy(), "--format", "json"]);
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"))
 }
