@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     pub pdf: Limits,
+    pub ocr: dossier_ocr::OcrLimits,
     /// Largest upload accepted, in bytes.
     pub max_file_bytes: usize,
 }
@@ -19,6 +20,7 @@ impl Default for ReadOptions {
     fn default() -> ReadOptions {
         ReadOptions {
             pdf: Limits::default(),
+            ocr: dossier_ocr::OcrLimits::default(),
             max_file_bytes: 64 << 20,
         }
     }
@@ -167,15 +169,50 @@ type ReadFailure = (String, u32);
 fn read_content(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource), ReadFailure> {
     match detect_content_type(bytes) {
         "application/pdf" => read_pdf(bytes, options),
-        "image/jpeg" | "image/png" | "image/tiff" => Err((
-            "image scannée : la lecture par OCR n'est pas disponible dans cette version".into(),
-            1,
-        )),
+        "image/jpeg" | "image/png" | "image/tiff" => read_image(bytes, options),
         _ => Err((
             "format non pris en charge (ni PDF, ni JPEG, PNG ou TIFF)".into(),
             0,
         )),
     }
+}
+
+/// A photo or scan upload: one page, sized as an A4 sheet in its orientation.
+fn read_image(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource), ReadFailure> {
+    let image = dossier_ocr::decode_image(bytes, &options.ocr).map_err(|e| (e.to_string(), 1))?;
+    let portrait = image.height >= image.width;
+    let width = if portrait { 595.0 } else { 842.0 };
+    let height = width * image.height as f32 / image.width.max(1) as f32;
+    let page = dossier_ocr::ocr_page(&image, 1, (width, height)).map_err(|e| (e.to_string(), 1))?;
+    if page.char_count() < MIN_TEXT_CHARS {
+        return Err(("aucun texte lisible sur l'image".into(), 1));
+    }
+    Ok((DocText { pages: vec![page] }, TextSource::Ocr))
+}
+
+/// OCR of a PDF page that carries an image instead of text.
+fn ocr_pdf_page(
+    page: &dossier_pdf::PdfPage,
+    options: &ReadOptions,
+) -> Result<dossier_layout::Page, String> {
+    let image = match &page.image {
+        Some(dossier_pdf::PageImage::Ready(image)) => image,
+        Some(dossier_pdf::PageImage::Unsupported(why)) => return Err(why.clone()),
+        None => return Err("page sans texte ni image".into()),
+    };
+    let gray = dossier_ocr::decode_samples(
+        &image.data,
+        image.jpeg,
+        image.width,
+        image.height,
+        image.bits_per_component,
+        image.components,
+        image.inverted,
+        &options.ocr,
+    )
+    .map_err(|e| e.to_string())?;
+    dossier_ocr::ocr_page(&gray, page.page.number, (page.page.width, page.page.height))
+        .map_err(|e| e.to_string())
 }
 
 fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource), ReadFailure> {
@@ -194,12 +231,29 @@ fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource)
         (reason, 0)
     })?;
     let page_count = pdf.pages.len() as u32;
-    let readable = pdf
-        .pages
-        .iter()
-        .filter(|p| p.page.char_count() >= MIN_TEXT_CHARS)
-        .count();
-    if readable == 0 {
+    // Per page: the text layer when it carries text, OCR when it carries an image instead.
+    let mut pages = Vec::with_capacity(pdf.pages.len());
+    let (mut text_pages, mut ocr_pages) = (0, 0);
+    let mut ocr_failure: Option<String> = None;
+    for page in &pdf.pages {
+        if page.page.char_count() >= MIN_TEXT_CHARS {
+            text_pages += 1;
+            pages.push(page.page.clone());
+            continue;
+        }
+        match page.image.as_ref().map(|_| ocr_pdf_page(page, options)) {
+            Some(Ok(read)) if read.char_count() >= MIN_TEXT_CHARS => {
+                ocr_pages += 1;
+                pages.push(read);
+            }
+            Some(Err(why)) => {
+                ocr_failure.get_or_insert(why);
+                pages.push(page.page.clone());
+            }
+            _ => pages.push(page.page.clone()),
+        }
+    }
+    if text_pages + ocr_pages == 0 {
         if let Some(error) = pdf.pages.iter().find_map(|p| p.content_error.as_deref()) {
             let limit = options.pdf.max_stream_bytes >> 20;
             let reason = format!(
@@ -207,10 +261,17 @@ fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource)
             );
             return Err((reason, page_count));
         }
-        return Err(("PDF sans couche texte exploitable (document scanné) : la lecture par OCR n'est pas disponible dans cette version".into(), page_count));
+        let reason = match ocr_failure {
+            Some(why) => format!("PDF sans texte lisible : {why}"),
+            None => "PDF sans texte lisible (ni couche texte, ni image exploitable)".to_string(),
+        };
+        return Err((reason, page_count));
     }
-    let text = DocText {
-        pages: pdf.pages.into_iter().map(|p| p.page).collect(),
+    let source = match (text_pages, ocr_pages) {
+        (_, 0) => TextSource::TextLayer,
+        (0, _) => TextSource::Ocr,
+        _ => TextSource::Mixed,
     };
-    Ok((text, TextSource::TextLayer))
+    let text = DocText { pages };
+    Ok((text, source))
 }

@@ -77,6 +77,8 @@ pub(crate) struct PageScan {
     /// Sum of image areas over the page area (may exceed 1 with overlapping images).
     pub(crate) image_coverage: f32,
     pub(crate) image_count: usize,
+    /// The image XObject covering the most of the page, with its area in square points.
+    pub(crate) largest_image: Option<(ObjectId, f32)>,
     /// Whether a limit cut the interpretation short.
     pub(crate) truncated: bool,
 }
@@ -89,6 +91,7 @@ pub(crate) struct Interpreter<'a> {
     operations: usize,
     image_area: f32,
     image_count: usize,
+    largest_image: Option<(ObjectId, f32)>,
     truncated: bool,
     forms_in_progress: Vec<ObjectId>,
 }
@@ -131,6 +134,7 @@ impl<'a> Interpreter<'a> {
             operations: 0,
             image_area: 0.0,
             image_count: 0,
+            largest_image: None,
             truncated: false,
             forms_in_progress: Vec::new(),
         }
@@ -153,6 +157,7 @@ impl<'a> Interpreter<'a> {
                 0.0
             },
             image_count: self.image_count,
+            largest_image: self.largest_image,
             truncated: self.truncated,
         }
     }
@@ -302,7 +307,15 @@ impl<'a> Interpreter<'a> {
         };
         let Ok(stream) = obj.as_stream() else { return };
         match stream.dict.get(b"Subtype").and_then(|o| o.as_name()) {
-            Ok(b"Image") => self.add_image_area(ctm),
+            Ok(b"Image") => {
+                self.add_image_area(ctm);
+                let area = (ctm[0] * ctm[3] - ctm[1] * ctm[2]).abs();
+                if let Some(id) = id {
+                    if self.largest_image.is_none_or(|(_, a)| area > a) {
+                        self.largest_image = Some((id, area));
+                    }
+                }
+            }
             Ok(b"Form") => {
                 if self.forms_in_progress.len() >= self.limits.max_form_depth
                     || id.is_some_and(|id| self.forms_in_progress.contains(&id))

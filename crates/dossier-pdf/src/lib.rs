@@ -56,6 +56,27 @@ pub enum PdfError {
     TooManyPages { pages: usize, limit: usize },
 }
 
+/// The samples of a page's main image, for OCR.
+#[derive(Debug, Clone)]
+pub struct PdfImage {
+    pub width: u32,
+    pub height: u32,
+    pub bits_per_component: u8,
+    pub components: u8,
+    /// DCT (JPEG) bytes rather than raw samples.
+    pub jpeg: bool,
+    /// `/Decode [1 0]`: dark and light swapped.
+    pub inverted: bool,
+    pub data: Vec<u8>,
+}
+
+/// Why a page's image cannot be handed to OCR.
+#[derive(Debug, Clone)]
+pub enum PageImage {
+    Ready(PdfImage),
+    Unsupported(String),
+}
+
 /// One page as read from the text layer.
 #[derive(Debug, Clone)]
 pub struct PdfPage {
@@ -67,6 +88,8 @@ pub struct PdfPage {
     pub truncated: bool,
     /// Why the page's content could not be decoded (over the decompression limit, corrupt).
     pub content_error: Option<String>,
+    /// The page's main image, taken only when the page has (almost) no text.
+    pub image: Option<PageImage>,
 }
 
 /// A whole PDF's text layer.
@@ -154,7 +177,7 @@ fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) ->
         (media_box[0], media_box[1]),
         width * height,
     );
-    PdfPage {
+    let mut page = PdfPage {
         page: Page {
             number,
             width,
@@ -166,6 +189,114 @@ fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) ->
         image_count: scan.image_count,
         truncated: scan.truncated,
         content_error,
+        image: None,
+    };
+    if page.page.char_count() < TEXT_PAGE_CHARS {
+        page.image = scan
+            .largest_image
+            .map(|(id, _)| page_image(doc, id, limits));
+    }
+    page
+}
+
+/// A page with fewer text characters than this is a candidate for OCR.
+pub const TEXT_PAGE_CHARS: usize = 40;
+
+fn page_image(doc: &Document, id: ObjectId, limits: &Limits) -> PageImage {
+    let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+        return PageImage::Unsupported("image introuvable".into());
+    };
+    let dict = &stream.dict;
+    let int = |key: &[u8]| {
+        dict.get(key)
+            .ok()
+            .and_then(|o| doc.dereference(o).ok())
+            .and_then(|(_, o)| o.as_i64().ok())
+    };
+    let width = int(b"Width").unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+    let height = int(b"Height").unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+    let bits = int(b"BitsPerComponent").unwrap_or(8).clamp(1, 16) as u8;
+    let mask = dict
+        .get(b"ImageMask")
+        .ok()
+        .and_then(|o| o.as_bool().ok())
+        .unwrap_or(false);
+    let components = if mask {
+        1
+    } else {
+        match dict
+            .get(b"ColorSpace")
+            .ok()
+            .and_then(|o| doc.dereference(o).ok())
+            .map(|(_, o)| o)
+        {
+            Some(Object::Name(name)) => match name.as_slice() {
+                b"DeviceRGB" | b"CalRGB" => 3,
+                b"DeviceCMYK" => 4,
+                _ => 1,
+            },
+            Some(Object::Array(items)) => match items.first().and_then(|o| o.as_name().ok()) {
+                Some(b"ICCBased") => items
+                    .get(1)
+                    .and_then(|o| doc.dereference(o).ok())
+                    .and_then(|(_, o)| o.as_stream().ok())
+                    .and_then(|s| s.dict.get(b"N").ok())
+                    .and_then(|n| n.as_i64().ok())
+                    .unwrap_or(3) as u8,
+                _ => 1,
+            },
+            _ => 1,
+        }
+    };
+    let inverted = dict
+        .get(b"Decode")
+        .ok()
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| a.first().and_then(|v| v.as_float().ok()))
+        .is_some_and(|first| first >= 1.0);
+    let filters: Vec<Vec<u8>> = stream
+        .filters()
+        .map(|f| f.into_iter().map(<[u8]>::to_vec).collect())
+        .unwrap_or_default();
+    let last = filters.last().map(Vec::as_slice);
+    let image = |data: Vec<u8>, jpeg: bool| {
+        PageImage::Ready(PdfImage {
+            width,
+            height,
+            bits_per_component: bits,
+            components,
+            jpeg,
+            inverted: inverted || mask,
+            data,
+        })
+    };
+    match last {
+        Some(b"DCTDecode") if filters.len() == 1 => image(stream.content.clone(), true),
+        // Scanners often deflate their JPEG again: inflate (bounded), then decode as JPEG.
+        Some(b"DCTDecode") if filters.len() == 2 && filters[0] == b"FlateDecode" => {
+            use std::io::Read;
+            let mut inflated = Vec::new();
+            let reader = flate2::read::ZlibDecoder::new(stream.content.as_slice());
+            match reader
+                .take(limits.max_stream_bytes as u64)
+                .read_to_end(&mut inflated)
+            {
+                Ok(_) => image(inflated, true),
+                Err(err) => PageImage::Unsupported(format!("image non décompressable : {err}")),
+            }
+        }
+        Some(b"DCTDecode") => PageImage::Unsupported("filtres d'image enchaînés".into()),
+        Some(b"FlateDecode") | Some(b"LZWDecode") | None => {
+            match stream.decompressed_content_with_limit(limits.max_stream_bytes) {
+                Ok(data) => image(data, false),
+                Err(_) if last.is_none() => image(stream.content.clone(), false),
+                Err(err) => PageImage::Unsupported(format!("image non décompressable : {err}")),
+            }
+        }
+        Some(other) => PageImage::Unsupported(format!(
+            "image au format {}",
+            String::from_utf8_lossy(other)
+        )),
     }
 }
 
