@@ -3,6 +3,9 @@ SHELL := /bin/bash
 CARGO := $(shell [ -f $$HOME/.cargo/env ] && . $$HOME/.cargo/env; command -v cargo || echo cargo)
 SAMPLES := $(wildcard fixtures/samples/*)
 
+# One OCR engine per core: OpenMP threads inside tesseract only slow it down (stack notes).
+export OMP_THREAD_LIMIT := 1
+
 .PHONY: setup build demo test bench loadgen fixtures golden schemas definitions fmt
 
 setup:

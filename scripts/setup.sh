@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a Debian/Ubuntu machine, when missing:
-# a C toolchain and pkg-config for -sys crates, poppler-utils (pdftotext, the benchmark
+# a C toolchain and pkg-config for -sys crates, tesseract and leptonica (headers for the
+# bindings, libclang for bindgen, the French and orientation models), poppler-utils (pdftotext, the benchmark
 # anchor), and a Rust toolchain through rustup when no cargo is on the PATH.
 # Idempotent and quiet when everything is there. Usage: scripts/setup.sh
 set -euo pipefail
@@ -8,7 +9,8 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(pkg-config gcc make poppler-utils ca-certificates python3 python3-yaml)
+packages=(pkg-config gcc make poppler-utils ca-certificates python3 python3-yaml
+          libtesseract-dev libleptonica-dev libclang-dev tesseract-ocr-fra tesseract-ocr-osd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

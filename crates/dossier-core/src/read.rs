@@ -241,16 +241,45 @@ fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource)
             pages.push(page.page.clone());
             continue;
         }
-        match page.image.as_ref().map(|_| ocr_pdf_page(page, options)) {
-            Some(Ok(read)) if read.char_count() >= MIN_TEXT_CHARS => {
+        if page.image_count == 0 {
+            pages.push(page.page.clone());
+            continue;
+        }
+        // One image: OCR its samples directly. Several images, image masks or an unsupported
+        // filter: rasterise the whole page first.
+        let direct = if page.image_count == 1 {
+            Some(ocr_pdf_page(page, options))
+        } else {
+            None
+        };
+        let read = match direct {
+            Some(Ok(read)) if read.char_count() >= MIN_TEXT_CHARS => Ok(read),
+            // Rasterising decodes every image of the page: refuse oversized ones first.
+            _ if page.max_image_pixels > options.ocr.max_pixels => Err(format!(
+                "image de {} millions de pixels, au-delà de la limite de {} millions",
+                page.max_image_pixels / 1_000_000,
+                options.ocr.max_pixels / 1_000_000
+            )),
+            _ => dossier_ocr::rasterize_pdf_page(bytes, page.page.number, 300.0, &options.ocr)
+                .and_then(|gray| {
+                    dossier_ocr::ocr_page(
+                        &gray,
+                        page.page.number,
+                        (page.page.width, page.page.height),
+                    )
+                })
+                .map_err(|e| e.to_string()),
+        };
+        match read {
+            Ok(read) if read.char_count() >= MIN_TEXT_CHARS => {
                 ocr_pages += 1;
                 pages.push(read);
             }
-            Some(Err(why)) => {
+            Ok(_) => pages.push(page.page.clone()),
+            Err(why) => {
                 ocr_failure.get_or_insert(why);
                 pages.push(page.page.clone());
             }
-            _ => pages.push(page.page.clone()),
         }
     }
     if text_pages + ocr_pages == 0 {

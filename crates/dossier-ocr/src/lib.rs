@@ -280,3 +280,57 @@ fn words_from_tsv(tsv: &str, sx: f32, sy: f32, page_height: f32) -> Vec<Glyph> {
         })
         .collect()
 }
+
+/// Rasterises a whole PDF page (1-based `number`) at about `dpi`, for pages whose text is
+/// drawn as several images, image masks (CCITT, JBIG2) or vector paths: hayro, pure Rust.
+pub fn rasterize_pdf_page(
+    pdf_bytes: &[u8],
+    number: u32,
+    dpi: f32,
+    limits: &OcrLimits,
+) -> Result<GrayImage, OcrError> {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    let pdf = Pdf::new(pdf_bytes.to_vec()).map_err(|e| OcrError::Decode(format!("{e:?}")))?;
+    let pages = pdf.pages();
+    let page = pages
+        .get(number.saturating_sub(1) as usize)
+        .ok_or_else(|| OcrError::Decode("page absente".into()))?;
+    let (width, height) = page.render_dimensions();
+    // Keep within the pixel budget and the renderer's 16-bit dimensions.
+    let mut scale = dpi / 72.0;
+    let budget = (limits.max_pixels as f32 / (width * height).max(1.0)).sqrt();
+    scale = scale.min(budget).min(16_000.0 / width.max(height).max(1.0));
+    if !(scale.is_finite() && scale > 0.05) {
+        return Err(OcrError::TooLarge {
+            width: width as u64,
+            height: height as u64,
+            limit: limits.max_pixels,
+        });
+    }
+    let cache = hayro::RenderCache::new();
+    let pixmap = hayro::render(
+        page,
+        &cache,
+        &InterpreterSettings::default(),
+        &hayro::RenderSettings::default(),
+        &hayro::PixmapSettings {
+            x_scale: scale,
+            y_scale: scale,
+            bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        },
+    );
+    let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
+    let rgba = pixmap.data_as_u8_slice();
+    let pixels = rgba
+        .chunks_exact(4)
+        .map(|p| {
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+        })
+        .collect();
+    Ok(GrayImage {
+        width: w,
+        height: h,
+        pixels,
+    })
+}

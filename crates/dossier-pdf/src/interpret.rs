@@ -79,6 +79,8 @@ pub(crate) struct PageScan {
     pub(crate) image_count: usize,
     /// The image XObject covering the most of the page, with its area in square points.
     pub(crate) largest_image: Option<(ObjectId, f32)>,
+    /// The most pixels any image of the page declares (Width × Height).
+    pub(crate) max_image_pixels: u64,
     /// Whether a limit cut the interpretation short.
     pub(crate) truncated: bool,
 }
@@ -92,6 +94,7 @@ pub(crate) struct Interpreter<'a> {
     image_area: f32,
     image_count: usize,
     largest_image: Option<(ObjectId, f32)>,
+    max_image_pixels: u64,
     truncated: bool,
     forms_in_progress: Vec<ObjectId>,
 }
@@ -135,6 +138,7 @@ impl<'a> Interpreter<'a> {
             image_area: 0.0,
             image_count: 0,
             largest_image: None,
+            max_image_pixels: 0,
             truncated: false,
             forms_in_progress: Vec::new(),
         }
@@ -158,6 +162,7 @@ impl<'a> Interpreter<'a> {
             },
             image_count: self.image_count,
             largest_image: self.largest_image,
+            max_image_pixels: self.max_image_pixels,
             truncated: self.truncated,
         }
     }
@@ -309,6 +314,18 @@ impl<'a> Interpreter<'a> {
         match stream.dict.get(b"Subtype").and_then(|o| o.as_name()) {
             Ok(b"Image") => {
                 self.add_image_area(ctm);
+                let dimension = |key: &[u8]| {
+                    stream
+                        .dict
+                        .get(key)
+                        .ok()
+                        .and_then(|o| o.as_i64().ok())
+                        .unwrap_or(0)
+                        .max(0) as u64
+                };
+                self.max_image_pixels = self
+                    .max_image_pixels
+                    .max(dimension(b"Width").saturating_mul(dimension(b"Height")));
                 let area = (ctm[0] * ctm[3] - ctm[1] * ctm[2]).abs();
                 if let Some(id) = id {
                     if self.largest_image.is_none_or(|(_, a)| area > a) {

@@ -90,6 +90,8 @@ pub struct PdfPage {
     pub content_error: Option<String>,
     /// The page's main image, taken only when the page has (almost) no text.
     pub image: Option<PageImage>,
+    /// The most pixels any image of the page declares: rasterising the page decodes them.
+    pub max_image_pixels: u64,
 }
 
 /// A whole PDF's text layer.
@@ -190,6 +192,7 @@ fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) ->
         truncated: scan.truncated,
         content_error,
         image: None,
+        max_image_pixels: scan.max_image_pixels,
     };
     if page.page.char_count() < TEXT_PAGE_CHARS {
         page.image = scan

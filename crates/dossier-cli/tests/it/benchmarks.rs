@@ -67,6 +67,30 @@ fn real_documents_read_as_an_adviser_reads_them() {
             "{file}"
         );
     }
+    // Scans without a text layer: a copier scan drawn as CCITT masks over a JPEG, and a
+    // watermarked image-only certificate.
+    let scans = [
+        (
+            "fr-of-intelliwan/intelliwan-certificat-qualiopi.pdf",
+            "2026-11-06",
+            "84692061869",
+            "881898050",
+        ),
+        (
+            "fr-of-samsbizsolutions/certificat-qualiopi.pdf",
+            "2028-04-08",
+            "11950911695",
+            "949917314",
+        ),
+    ];
+    for (file, until, nda, siren) in scans {
+        let cert = extract(&bench.join(file));
+        assert_eq!(cert["kind"], "qualiopi_certificate", "{file}");
+        assert_ne!(cert["text_source"], "text_layer", "{file}");
+        assert_eq!(field(&cert, "valid_until"), until, "{file}");
+        assert_eq!(field(&cert, "provider_nda"), nda, "{file}");
+        assert_eq!(field(&cert, "provider_siren"), siren, "{file}");
+    }
     let lookalike = extract(&bench.join("fr-of-safbuddy/Attestation-Label-Qualite.pdf"));
     assert_ne!(lookalike["kind"], "qualiopi_certificate");
 
