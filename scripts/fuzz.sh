@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-10}
 export RUSTC_BOOTSTRAP=1
 targets=(pdf_text_layer read_document french_parsers dossier_json)
-mkdir -p fuzz/corpus
+mkdir -p fuzz/corpus && for t in "${targets[@]}"; do mkdir -p "fuzz/corpus/$t"; done
 for t in pdf_text_layer read_document; do
   mkdir -p "fuzz/corpus/$t"
   cp -n fixtures/documents/*.pdf fixtures/hostile/*.pdf "fuzz/corpus/$t/" 2>/dev/null || true
