@@ -745,11 +745,10 @@ fn trainees_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "Le nombre de stagiaires n'a pas pu être lu sur {} ; vérifiez qu'il est de {declared}.",
                 named(quote)
             );
-            out.push(ctx.finding(
+            out.push(ctx.undecided(
                 "trainees_mismatch",
                 message,
                 vec![quote.document_id.clone()],
-                Vec::new(),
             ));
         }
     }

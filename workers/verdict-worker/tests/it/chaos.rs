@@ -9,27 +9,9 @@ use dossier_amqp::topology::{PORTAL_VERDICT_QUEUE, queue_names};
 use dossier_amqp::{Broker, Meta, Target};
 use dossier_contract::routing;
 
-use crate::fleet::{Fleet, amqp_url, fixtures, runtime};
+use crate::fleet::{Fleet, amqp_url, fixtures, record_verdict, runtime};
 
 const DOSSIERS: usize = 1000;
-
-/// Notes a verdict's id under its dossier.
-fn record(ids: &mut BTreeMap<String, BTreeSet<String>>, body: &[u8]) {
-    let verdict: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-    ids.entry(
-        verdict["dossier_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    )
-    .or_default()
-    .insert(
-        verdict["verdict_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    );
-}
 
 #[test]
 fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
@@ -126,7 +108,10 @@ fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
             else {
                 break;
             };
-            record(&mut ids, &message.body);
+            record_verdict(
+                &mut ids,
+                &serde_json::from_slice(&message.body).unwrap_or_default(),
+            );
             message.ack().await.ok();
         }
         // Redelivered work may still publish duplicates for a moment: wait for the queues to
@@ -136,7 +121,10 @@ fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
             while let Ok(Some(Ok(message))) =
                 tokio::time::timeout(Duration::from_millis(500), inbox.next()).await
             {
-                record(&mut ids, &message.body);
+                record_verdict(
+                    &mut ids,
+                    &serde_json::from_slice(&message.body).unwrap_or_default(),
+                );
                 message.ack().await.ok();
             }
             let mut busy = 0;

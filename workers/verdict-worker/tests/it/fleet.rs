@@ -144,6 +144,17 @@ impl Drop for Fleet {
     }
 }
 
+/// Notes a verdict's id under its dossier.
+pub(crate) fn record_verdict(
+    ids: &mut std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    verdict: &serde_json::Value,
+) {
+    let field = |name: &str| verdict[name].as_str().unwrap_or_default().to_string();
+    ids.entry(field("dossier_id"))
+        .or_default()
+        .insert(field("verdict_id"));
+}
+
 /// `dossier validate`'s verdict of a folder.
 pub(crate) fn validate(fleet: &Fleet, dir: &Path) -> serde_json::Value {
     let output = fleet.dossier(&["validate", &dir.to_string_lossy(), "--format", "json"]);

@@ -10,7 +10,7 @@ use dossier_amqp::topology::{
 use dossier_amqp::{Broker, Meta, Target};
 use dossier_contract::routing;
 
-use crate::fleet::{Fleet, amqp_url, fixtures, runtime, validate};
+use crate::fleet::{Fleet, amqp_url, fixtures, record_verdict, runtime, validate};
 
 fn fixture_dossiers() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join("dossiers"))
@@ -188,20 +188,7 @@ fn killed_workers_redeliver_with_the_same_verdict_id() {
     let verdicts = verdicts_for(&fleet, &ids, Duration::from_secs(120));
     let mut ids_per_dossier: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for verdict in &verdicts {
-        ids_per_dossier
-            .entry(
-                verdict["dossier_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            )
-            .or_default()
-            .insert(
-                verdict["verdict_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            );
+        record_verdict(&mut ids_per_dossier, verdict);
     }
     assert_eq!(
         ids_per_dossier.keys().cloned().collect::<BTreeSet<_>>(),
