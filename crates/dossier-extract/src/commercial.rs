@@ -326,8 +326,7 @@ pub(crate) fn extract_training(view: &DocView<'_>, fields: &mut Fields) {
     let (start, end) = training_period(view);
     fields.start_date = start.map(Found::into_field);
     fields.end_date = end.map(Found::into_field);
-    fields.duration_hours = duration(view, fields.line_items.as_ref().map(|f| f.value.as_slice()))
-        .map(Found::into_field);
+    fields.duration_hours = duration(view).map(Found::into_field);
     fields.trainees = trainees(view).map(Found::into_field);
 }
 
@@ -432,7 +431,7 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
     (None, None)
 }
 
-pub(crate) fn duration(view: &DocView<'_>, items: Option<&[LineItem]>) -> Option<Found<Decimal>> {
+pub(crate) fn duration(view: &DocView<'_>) -> Option<Found<Decimal>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"duree|nombre (total )?d'heures|nb\.? (d')?heures|volume horaire|heures de formation|total (des )?heures|temps de formation|nombre d'heures|\bheures\s*:",
@@ -445,7 +444,6 @@ pub(crate) fn duration(view: &DocView<'_>, items: Option<&[LineItem]>) -> Option
         return Some(found);
     }
     // A price line counted in hours ("35 h x 90,00 €").
-    let _ = items;
     static HOURLY_LINE: LazyLock<Regex> =
         LazyLock::new(|| re(r"formation|session|stage|module|heures|\bh\b"));
     view.lines

@@ -190,11 +190,15 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
         });
     fields.provider_siren = match siren {
         Some(found) => Some(found.into_field()),
-        None => fields.provider_siret.as_ref().map(|siret| {
-            let mut field = siret.clone().map_value(|v| v[..9].to_string());
-            field.confidence = (field.confidence * 0.98 * 100.0).round() / 100.0;
-            field
-        }),
+        // The SIREN is the SIRET's first nine digits.
+        None => fields
+            .provider_siret
+            .as_ref()
+            .map(|siret| dossier_contract::Field {
+                value: siret.value[..9].to_string(),
+                confidence: (siret.confidence * 0.98 * 100.0).round() / 100.0,
+                ..siret.clone()
+            }),
     };
 
     static NDA_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -230,22 +234,6 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                 f.confidence *= 0.85;
                 f.into_field()
             });
-    }
-}
-
-trait MapValue<T> {
-    fn map_value<U>(self, f: impl FnOnce(T) -> U) -> dossier_contract::Field<U>;
-}
-
-impl<T> MapValue<T> for dossier_contract::Field<T> {
-    fn map_value<U>(self, f: impl FnOnce(T) -> U) -> dossier_contract::Field<U> {
-        dossier_contract::Field {
-            value: f(self.value),
-            confidence: self.confidence,
-            page: self.page,
-            evidence: self.evidence,
-            bbox: self.bbox,
-        }
     }
 }
 

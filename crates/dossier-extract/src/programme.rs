@@ -19,7 +19,7 @@ pub(crate) fn extract_programme(view: &DocView<'_>, fields: &mut Fields) {
     fields.training_title = training_title(view)
         .or_else(|| title_by_size(view, &provider))
         .map(Found::into_field);
-    fields.duration_hours = duration(view, None).map(Found::into_field);
+    fields.duration_hours = duration(view).map(Found::into_field);
     fields.sections = Some(sections(view));
 }
 

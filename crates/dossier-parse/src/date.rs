@@ -95,70 +95,34 @@ fn bounded(text: &str, start: usize, end: usize) -> bool {
     !glued(text[..start].chars().next_back()) && !after_glued
 }
 
+fn month_value(raw: &str) -> Option<u32> {
+    raw.parse().ok().or_else(|| month_number(raw))
+}
+
 pub fn find_dates(text: &str) -> Vec<DateMatch> {
     let mut out: Vec<DateMatch> = Vec::new();
-    for caps in NUMERIC.captures_iter(text) {
-        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else {
-            continue;
-        };
-        if !bounded(text, d.start(), y.end()) {
-            continue;
-        }
-        // "12-05-26" style with two-digit years is common; but "1.5.2" versions are not dates.
-        let date = (|| {
-            NaiveDate::from_ymd_opt(
-                year_value(y.as_str())?,
-                m.as_str().parse().ok()?,
-                day_value(d.as_str())?,
-            )
-        })();
-        if let Some(date) = date {
-            out.push(DateMatch {
-                date,
-                start: d.start(),
-                end: y.end(),
-            });
-        }
-    }
-    for caps in ISO.captures_iter(text) {
-        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else {
-            continue;
-        };
-        if !bounded(text, y.start(), d.end()) {
-            continue;
-        }
-        let date = (|| {
-            NaiveDate::from_ymd_opt(
-                year_value(y.as_str())?,
-                m.as_str().parse().ok()?,
-                d.as_str().parse().ok()?,
-            )
-        })();
-        if let Some(date) = date {
-            out.push(DateMatch {
-                date,
-                start: y.start(),
-                end: d.end(),
-            });
-        }
-    }
-    for caps in TEXTUAL.captures_iter(text) {
-        let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y")) else {
-            continue;
-        };
-        let date = (|| {
-            NaiveDate::from_ymd_opt(
-                year_value(y.as_str())?,
-                month_number(m.as_str())?,
-                day_value(d.as_str())?,
-            )
-        })();
-        if let Some(date) = date {
-            out.push(DateMatch {
-                date,
-                start: d.start(),
-                end: y.end(),
-            });
+    // Numeric patterns must not touch other digits or separators; the textual one is bounded
+    // by its words.
+    for (pattern, numeric) in [(&*NUMERIC, true), (&*ISO, true), (&*TEXTUAL, false)] {
+        for caps in pattern.captures_iter(text) {
+            let (Some(d), Some(m), Some(y)) = (caps.name("d"), caps.name("m"), caps.name("y"))
+            else {
+                continue;
+            };
+            let (start, end) = (d.start().min(y.start()), d.end().max(y.end()));
+            if numeric && !bounded(text, start, end) {
+                continue;
+            }
+            let date = (|| {
+                NaiveDate::from_ymd_opt(
+                    year_value(y.as_str())?,
+                    month_value(m.as_str())?,
+                    day_value(d.as_str())?,
+                )
+            })();
+            if let Some(date) = date {
+                out.push(DateMatch { date, start, end });
+            }
         }
     }
     out.sort_by_key(|m| m.start);

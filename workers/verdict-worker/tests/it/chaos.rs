@@ -9,7 +9,7 @@ use dossier_amqp::topology::{PORTAL_VERDICT_QUEUE, queue_names};
 use dossier_amqp::{Broker, Meta, Target};
 use dossier_contract::routing;
 
-use crate::fleet::{Fleet, amqp_url, fixtures, record_verdict, runtime};
+use crate::fleet::{Fleet, amqp_url, fixtures, record_verdict, runtime, upload_files};
 
 const DOSSIERS: usize = 1000;
 
@@ -35,19 +35,7 @@ fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
         let publisher = broker.publisher().await.unwrap_or_else(|e| panic!("{e}"));
         let mut prepared = Vec::new();
         for (t, template) in templates.iter().enumerate() {
-            let mut refs = Vec::new();
-            for file in &template.files {
-                let bytes = file.bytes.clone().unwrap_or_default();
-                let uri = storage.put_key(&format!("chaos/{t}/{}", file.file), bytes::Bytes::from(bytes.clone())).await.unwrap_or_else(|e| panic!("{e}"));
-                refs.push(dossier_contract::DocumentRef {
-                    document_id: file.document_id.clone(),
-                    file: file.file.clone(),
-                    declared_kind: file.declared_kind,
-                    uri: Some(uri),
-                    sha256: Some(dossier_core::sha256_hex(&bytes)),
-                });
-            }
-            prepared.push(refs);
+            prepared.push(upload_files(&storage, template, &format!("chaos/{t}")).await);
         }
         for i in 0..DOSSIERS {
             let t = i % templates.len();

@@ -102,10 +102,9 @@ impl Fleet {
 
     /// SIGKILLs every process of a worker.
     pub(crate) fn kill(&mut self, worker: &str) {
-        for (name, child) in self.children.iter_mut().filter(|(n, _)| n == worker) {
+        for (_, child) in self.children.iter_mut().filter(|(n, _)| n == worker) {
             child.kill().ok();
             child.wait().ok();
-            let _ = name;
         }
         self.children.retain(|(n, _)| n != worker);
     }
@@ -142,6 +141,34 @@ impl Drop for Fleet {
             child.wait().ok();
         }
     }
+}
+
+/// Stores a fixture dossier's files under `prefix` and returns its document list with their
+/// URIs and hashes, as a submission carries it.
+pub(crate) async fn upload_files(
+    storage: &dossier_storage::Storage,
+    dossier: &dossier_core::folder::FolderDossier,
+    prefix: &str,
+) -> Vec<dossier_contract::DocumentRef> {
+    let mut refs = Vec::new();
+    for file in &dossier.files {
+        let bytes = file.bytes.clone().unwrap_or_default();
+        let uri = storage
+            .put_key(
+                &format!("{prefix}/{}", file.file),
+                bytes::Bytes::from(bytes.clone()),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        refs.push(dossier_contract::DocumentRef {
+            document_id: file.document_id.clone(),
+            file: file.file.clone(),
+            declared_kind: file.declared_kind,
+            uri: Some(uri),
+            sha256: Some(dossier_core::sha256_hex(&bytes)),
+        });
+    }
+    refs
 }
 
 /// Notes a verdict's id under its dossier.

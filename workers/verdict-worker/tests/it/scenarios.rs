@@ -10,7 +10,7 @@ use dossier_amqp::topology::{
 use dossier_amqp::{Broker, Meta, Target};
 use dossier_contract::routing;
 
-use crate::fleet::{Fleet, amqp_url, fixtures, record_verdict, runtime, validate};
+use crate::fleet::{Fleet, amqp_url, fixtures, record_verdict, runtime, upload_files, validate};
 
 fn fixture_dossiers() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join("dossiers"))
@@ -244,22 +244,7 @@ fn urgent_dossiers_are_verdicted_first() {
         .map(|i| format!("BACKLOG-{i}"))
         .collect();
     runtime().block_on(async {
-        let mut refs = Vec::new();
-        for file in &template.files {
-            let bytes = file.bytes.clone().unwrap_or_default();
-            let uri = storage
-                .put_key(
-                    &format!("backlog/{}", file.file),
-                    bytes::Bytes::from(bytes.clone()),
-                )
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            refs.push(dossier_contract::DocumentRef {
-                uri: Some(uri),
-                sha256: Some(dossier_core::sha256_hex(&bytes)),
-                ..file_ref(file)
-            });
-        }
+        let refs = upload_files(&storage, &template, "backlog").await;
         let broker = Broker::connect(&amqp_url(), "fleet-test")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -330,14 +315,4 @@ fn urgent_dossiers_are_verdicted_first() {
         others_before * 4 <= others,
         "{others_before} of {others} non-urgent dossiers were verdicted before the last urgent one"
     );
-}
-
-fn file_ref(file: &dossier_core::folder::FolderFile) -> dossier_contract::DocumentRef {
-    dossier_contract::DocumentRef {
-        document_id: file.document_id.clone(),
-        file: file.file.clone(),
-        declared_kind: file.declared_kind,
-        uri: None,
-        sha256: None,
-    }
 }
