@@ -10,7 +10,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(pkg-config gcc make poppler-utils ca-certificates python3 python3-yaml
-          libtesseract-dev libleptonica-dev libclang-dev tesseract-ocr-fra tesseract-ocr-osd)
+          libtesseract-dev libleptonica-dev libclang-dev tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -39,6 +39,10 @@ enum Command {
         file: PathBuf,
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Print the text as read (lines with their position and source, and on scans the
+        /// blobs of non-text ink) instead of the fields.
+        #[arg(long)]
+        show_text: bool,
     },
     /// Check one or more dossier folders and print their verdicts (contract §3).
     Validate {
@@ -152,9 +156,19 @@ fn load_rulebook(path: Option<&PathBuf>) -> anyhow::Result<Rulebook> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Extract { file, format } => {
+        Command::Extract {
+            file,
+            format,
+            show_text,
+        } => {
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("{}: cannot be read", file.display()))?;
+            if show_text {
+                let text = dossier_core::read_text(&bytes, &ReadOptions::default())
+                    .map_err(|reason| anyhow::anyhow!("{}: {reason}", file.display()))?;
+                std::io::stdout().write_all(render::text_as_read(&text).as_bytes())?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let name = file.file_name().map_or_else(
                 || file.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),

@@ -46,6 +46,41 @@ fn field_lines(report: &DocumentReport) -> Vec<String> {
         .collect()
 }
 
+/// A document's text as read: per page its source, then one row per line with its box (PDF
+/// points, origin bottom-left) and lowest word confidence, then the non-text ink blobs.
+pub(crate) fn text_as_read(text: &dossier_layout::DocText) -> String {
+    let mut out = String::new();
+    for page in &text.pages {
+        let _ = writeln!(
+            out,
+            "--- page {} ({:?}, {:.0} × {:.0} pt, {} lines, {} ink blobs)",
+            page.number,
+            page.source,
+            page.width,
+            page.height,
+            page.lines.len(),
+            page.ink.len()
+        );
+        for line in &page.lines {
+            let b = line.bbox;
+            let _ = writeln!(
+                out,
+                "[{:6.1} {:6.1} {:6.1} {:6.1}] {:.2} {}",
+                b.x0, b.y0, b.x1, b.y1, line.confidence, line.text
+            );
+        }
+        for mark in &page.ink {
+            let b = mark.bbox;
+            let _ = writeln!(
+                out,
+                "ink [{:6.1} {:6.1} {:6.1} {:6.1}] {:.1} pt²",
+                b.x0, b.y0, b.x1, b.y1, mark.area
+            );
+        }
+    }
+    out
+}
+
 pub(crate) fn document_text(report: &DocumentReport) -> String {
     let mut out = String::new();
     let _ = writeln!(

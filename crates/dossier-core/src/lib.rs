@@ -10,7 +10,9 @@
 pub mod folder;
 mod read;
 
-pub use read::{ReadOptions, detect_content_type, read_document, sha256_hex, unreadable};
+pub use read::{
+    ReadOptions, detect_content_type, read_document, read_text, sha256_hex, unreadable,
+};
 
 use dossier_contract::{DocumentReport, DossierRequest, Verdict};
 use dossier_rules::Rulebook;

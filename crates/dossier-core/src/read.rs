@@ -1,6 +1,7 @@
 //! Reading one document: sniff the content, read its text, classify and extract.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
 
 use dossier_contract::{DocumentKind, DocumentReport, Fields, TextSource};
 use dossier_layout::DocText;
@@ -14,6 +15,9 @@ pub struct ReadOptions {
     pub ocr: dossier_ocr::OcrLimits,
     /// Largest upload accepted, in bytes.
     pub max_file_bytes: usize,
+    /// Wall-clock budget for reading one document; OCR stops at it (each page is also bounded
+    /// by `ocr.page_time`).
+    pub document_time: Duration,
 }
 
 impl Default for ReadOptions {
@@ -22,6 +26,7 @@ impl Default for ReadOptions {
             pdf: Limits::default(),
             ocr: dossier_ocr::OcrLimits::default(),
             max_file_bytes: 64 << 20,
+            document_time: Duration::from_secs(120),
         }
     }
 }
@@ -111,7 +116,8 @@ pub fn read_document(
         );
         return unreadable_with(document_id, file, declared_kind, sha256, 0, reason);
     }
-    let outcome = catch_unwind(AssertUnwindSafe(|| read_content(bytes, options)));
+    let budget = Budget::new(options);
+    let outcome = catch_unwind(AssertUnwindSafe(|| read_content(bytes, options, &budget)));
     let (text, source) = match outcome {
         Ok(Ok(read)) => read,
         Ok(Err((reason, pages))) => {
@@ -166,10 +172,81 @@ pub fn read_document(
 
 type ReadFailure = (String, u32);
 
-fn read_content(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource), ReadFailure> {
+/// The text of a document as the extractors see it (text layer or OCR, page by page), for
+/// showing what was read; the same reading as [`read_document`], without extraction.
+pub fn read_text(bytes: &[u8], options: &ReadOptions) -> Result<DocText, String> {
+    let budget = Budget::new(options);
+    match catch_unwind(AssertUnwindSafe(|| read_content(bytes, options, &budget))) {
+        Ok(Ok((text, _))) => Ok(text),
+        Ok(Err((reason, _))) => Err(reason),
+        Err(_) => Err("erreur interne pendant la lecture du document".into()),
+    }
+}
+
+/// The time left for one document, and the OCR limits of its next page within it.
+struct Budget {
+    deadline: Instant,
+    total: Duration,
+    ocr: dossier_ocr::OcrLimits,
+}
+
+impl Budget {
+    fn new(options: &ReadOptions) -> Budget {
+        Budget {
+            deadline: Instant::now() + options.document_time,
+            total: options.document_time,
+            ocr: options.ocr.clone(),
+        }
+    }
+
+    /// OCR limits for the next page: its own time limit, cut to what is left of the
+    /// document's budget; an error once that budget is spent.
+    fn next_page(&self) -> Result<dossier_ocr::OcrLimits, PageFailure> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(PageFailure::OutOfTime(format!(
+                "lecture interrompue : budget de {} s par document épuisé",
+                self.total.as_secs()
+            )));
+        }
+        let mut limits = self.ocr.clone();
+        limits.page_time = limits.page_time.min(left);
+        Ok(limits)
+    }
+}
+
+/// Why a page could not be read by OCR. Out of time ends the document's OCR: a page that
+/// timed out is not tried a second way.
+enum PageFailure {
+    OutOfTime(String),
+    Unreadable(String),
+}
+
+impl From<dossier_ocr::OcrError> for PageFailure {
+    fn from(error: dossier_ocr::OcrError) -> PageFailure {
+        match error {
+            dossier_ocr::OcrError::Timeout(_) => PageFailure::OutOfTime(error.to_string()),
+            other => PageFailure::Unreadable(other.to_string()),
+        }
+    }
+}
+
+impl PageFailure {
+    fn reason(self) -> String {
+        match self {
+            PageFailure::OutOfTime(why) | PageFailure::Unreadable(why) => why,
+        }
+    }
+}
+
+fn read_content(
+    bytes: &[u8],
+    options: &ReadOptions,
+    budget: &Budget,
+) -> Result<(DocText, TextSource), ReadFailure> {
     match detect_content_type(bytes) {
-        "application/pdf" => read_pdf(bytes, options),
-        "image/jpeg" | "image/png" | "image/tiff" => read_image(bytes, options),
+        "application/pdf" => read_pdf(bytes, options, budget),
+        "image/jpeg" | "image/png" | "image/tiff" => read_image(bytes, options, budget),
         _ => Err((
             "format non pris en charge (ni PDF, ni JPEG, PNG ou TIFF)".into(),
             0,
@@ -177,28 +254,51 @@ fn read_content(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSou
     }
 }
 
-/// A photo or scan upload: one page, sized as an A4 sheet in its orientation.
-fn read_image(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource), ReadFailure> {
-    let image = dossier_ocr::decode_image(bytes, &options.ocr).map_err(|e| (e.to_string(), 1))?;
-    let portrait = image.height >= image.width;
-    let width = if portrait { 595.0 } else { 842.0 };
-    let height = width * image.height as f32 / image.width.max(1) as f32;
-    let page = dossier_ocr::ocr_page(&image, 1, (width, height)).map_err(|e| (e.to_string(), 1))?;
-    if page.char_count() < MIN_TEXT_CHARS {
-        return Err(("aucun texte lisible sur l'image".into(), 1));
+/// A photo or scan upload (a multi-page TIFF too): each picture is a page, sized as an A4
+/// sheet in its orientation.
+fn read_image(
+    bytes: &[u8],
+    options: &ReadOptions,
+    budget: &Budget,
+) -> Result<(DocText, TextSource), ReadFailure> {
+    let images = dossier_ocr::decode_pages(bytes, &options.ocr).map_err(|e| (e.to_string(), 1))?;
+    let count = images.len() as u32;
+    let mut pages = Vec::with_capacity(images.len());
+    let mut failure = None;
+    for (image, number) in images.iter().zip(1u32..) {
+        let portrait = image.height >= image.width;
+        let width = if portrait { 595.0 } else { 842.0 };
+        let height = width * image.height as f32 / image.width.max(1) as f32;
+        let read = budget.next_page().and_then(|limits| {
+            dossier_ocr::ocr_page(image, number, (width, height), &limits)
+                .map_err(PageFailure::from)
+        });
+        match read {
+            Ok(page) => pages.push(page),
+            Err(why) => {
+                failure.get_or_insert(why.reason());
+            }
+        }
     }
-    Ok((DocText { pages: vec![page] }, TextSource::Ocr))
+    if pages.iter().map(dossier_layout::Page::char_count).sum::<usize>() < MIN_TEXT_CHARS {
+        let reason = failure.unwrap_or_else(|| "aucun texte lisible sur l'image".into());
+        return Err((reason, count));
+    }
+    Ok((DocText { pages }, TextSource::Ocr))
 }
 
 /// OCR of a PDF page that carries an image instead of text.
 fn ocr_pdf_page(
     page: &dossier_pdf::PdfPage,
     options: &ReadOptions,
-) -> Result<dossier_layout::Page, String> {
+    budget: &Budget,
+) -> Result<dossier_layout::Page, PageFailure> {
     let image = match &page.image {
         Some(dossier_pdf::PageImage::Ready(image)) => image,
-        Some(dossier_pdf::PageImage::Unsupported(why)) => return Err(why.clone()),
-        None => return Err("page sans texte ni image".into()),
+        Some(dossier_pdf::PageImage::Unsupported(why)) => {
+            return Err(PageFailure::Unreadable(why.clone()));
+        }
+        None => return Err(PageFailure::Unreadable("page sans texte ni image".into())),
     };
     let gray = dossier_ocr::decode_samples(
         &image.data,
@@ -209,13 +309,29 @@ fn ocr_pdf_page(
         image.components,
         image.inverted,
         &options.ocr,
-    )
-    .map_err(|e| e.to_string())?;
-    dossier_ocr::ocr_page(&gray, page.page.number, (page.page.width, page.page.height))
-        .map_err(|e| e.to_string())
+    )?;
+    ocr_at_page_size(&gray, page, &budget.next_page()?)
 }
 
-fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource), ReadFailure> {
+/// OCR of a page image, positioned in the PDF page's own size.
+fn ocr_at_page_size(
+    gray: &dossier_ocr::GrayImage,
+    page: &dossier_pdf::PdfPage,
+    limits: &dossier_ocr::OcrLimits,
+) -> Result<dossier_layout::Page, PageFailure> {
+    Ok(dossier_ocr::ocr_page(
+        gray,
+        page.page.number,
+        (page.page.width, page.page.height),
+        limits,
+    )?)
+}
+
+fn read_pdf(
+    bytes: &[u8],
+    options: &ReadOptions,
+    budget: &Budget,
+) -> Result<(DocText, TextSource), ReadFailure> {
     let pdf = dossier_pdf::read_text_layer(bytes, &options.pdf).map_err(|e| {
         let reason = match &e {
             PdfError::Encrypted => {
@@ -248,27 +364,26 @@ fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource)
         // One image: OCR its samples directly. Several images, image masks or an unsupported
         // filter: rasterise the whole page first.
         let direct = if page.image_count == 1 {
-            Some(ocr_pdf_page(page, options))
+            Some(ocr_pdf_page(page, options, budget))
         } else {
             None
         };
         let read = match direct {
             Some(Ok(read)) if read.char_count() >= MIN_TEXT_CHARS => Ok(read),
             // Rasterising decodes every image of the page: refuse oversized ones first.
-            _ if page.max_image_pixels > options.ocr.max_pixels => Err(format!(
-                "image de {} millions de pixels, au-delà de la limite de {} millions",
-                page.max_image_pixels / 1_000_000,
-                options.ocr.max_pixels / 1_000_000
-            )),
-            _ => dossier_ocr::rasterize_pdf_page(bytes, page.page.number, 300.0, &options.ocr)
-                .and_then(|gray| {
-                    dossier_ocr::ocr_page(
-                        &gray,
-                        page.page.number,
-                        (page.page.width, page.page.height),
-                    )
-                })
-                .map_err(|e| e.to_string()),
+            _ if page.max_image_pixels > options.ocr.max_pixels => {
+                Err(PageFailure::Unreadable(format!(
+                    "image de {} millions de pixels, au-delà de la limite de {} millions",
+                    page.max_image_pixels / 1_000_000,
+                    options.ocr.max_pixels / 1_000_000
+                )))
+            }
+            Some(Err(PageFailure::OutOfTime(why))) => Err(PageFailure::OutOfTime(why)),
+            _ => budget.next_page().and_then(|limits| {
+                let gray =
+                    dossier_ocr::rasterize_pdf_page(bytes, page.page.number, 300.0, &limits)?;
+                ocr_at_page_size(&gray, page, &limits)
+            }),
         };
         match read {
             Ok(read) if read.char_count() >= MIN_TEXT_CHARS => {
@@ -277,7 +392,7 @@ fn read_pdf(bytes: &[u8], options: &ReadOptions) -> Result<(DocText, TextSource)
             }
             Ok(_) => pages.push(page.page.clone()),
             Err(why) => {
-                ocr_failure.get_or_insert(why);
+                ocr_failure.get_or_insert(why.reason());
                 pages.push(page.page.clone());
             }
         }

@@ -32,9 +32,10 @@ static VAT_NOT_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
         r"intra|n\W{0,3}\s*(de\s*)?tva|numero de tva|identification|non applicable|exoner|exempt|non assujetti|non soumis|293|261",
     )
 });
+// "TIC", "T1C": OCR reads a TTC's middle T as I, 1 or l.
 static TTC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(total|montant|prix|cout)(\s+(?:global|general|net|de|la|formation|pedagogique|a payer|du devis)){0,3}\s*(t\.?\s?t\.?\s?c\.?|toutes\s*taxes\s*comprises)|net\s*a\s*payer|total\s*a\s*payer|montant\s*a\s*payer|reste\s*a\s*payer|solde\s*a\s*payer",
+        r"(total|montant|prix|cout)(\s+(?:global|general|net|de|la|formation|pedagogique|a payer|du devis)){0,3}\s*(t\.?\s?[ti1l]\.?\s?c\.?|toutes\s*taxes\s*comprises)|net\s*a\s*payer|total\s*a\s*payer|montant\s*a\s*payer|reste\s*a\s*payer|solde\s*a\s*payer",
     )
 });
 static GENERIC_TOTAL: LazyLock<Regex> = LazyLock::new(|| {

@@ -25,7 +25,7 @@ enum Role {
 
 static CLIENT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bclient|destinataire|beneficiaire|\bentreprise\b|factur(e|ee|er)\s+a\b|adresse de facturation|commanditaire|\badherent|\bemployeur|\bsociete\s*:|a l'attention|donneur d'ordre|\bacheteur|cocontractant|\bstructure\s*:|\bcommande par",
+        r"\bclient|destinataire|beneficiaire|\bentreprise\b|factur(e|ee|er)\s*a\b|adresse de facturation|commanditaire|\badherent|\bemployeur|\bsociete\s*:|a l'attention|donneur d'ordre|\bacheteur|cocontractant|\bstructure\s*:|\bcommande par",
     )
 });
 static PROVIDER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -223,7 +223,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     if with_client {
         static CLIENT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
             re(
-                r"\bclient\s*:|destinataire\s*:?|\bentreprise( cliente| beneficiaire)?\s*:|beneficiaire\s*:|a l'attention de|factur(e|ee|er) a\s*:?|\bsociete\s*:|adresse de facturation\s*:?|commanditaire\s*:|\bclient\b",
+                r"\bclient\s*:|destinataire\s*:?|\bentreprise( cliente| beneficiaire)?\s*:|beneficiaire\s*:|a l'attention de|factur(e|ee|er) ?a\s*:?|\bsociete\s*:|adresse de facturation\s*:?|commanditaire\s*:|\bclient\b",
             )
         });
         fields.client_name = find_labeled(view, &CLIENT_LABEL, &values::name)

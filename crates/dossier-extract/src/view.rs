@@ -125,6 +125,7 @@ pub(crate) fn fold(text: &str) -> (String, Vec<usize>) {
 /// The document as a list of lines.
 pub(crate) struct DocView<'a> {
     pub(crate) lines: Vec<LineView<'a>>,
+    pub(crate) text: &'a DocText,
 }
 
 impl<'a> DocView<'a> {
@@ -138,7 +139,16 @@ impl<'a> DocView<'a> {
                     .map(move |l| LineView::new(p.number, p.height, l))
             })
             .collect();
-        DocView { lines }
+        DocView { lines, text }
+    }
+
+    /// Non-text ink of page `number` (scanned pages only).
+    pub(crate) fn ink(&self, number: u32) -> &'a [dossier_layout::InkMark] {
+        self.text
+            .pages
+            .iter()
+            .find(|p| p.number == number)
+            .map_or(&[], |p| p.ink.as_slice())
     }
 
     /// Lines of the first page.

@@ -107,6 +107,17 @@ pub struct Page {
     pub height: f32,
     pub lines: Vec<Line>,
     pub source: TextSource,
+    /// Ink that is not text, seen on a scanned page (handwritten signatures, ticks, stamps);
+    /// empty for a text layer, where a signature leaves no trace in the text.
+    pub ink: Vec<InkMark>,
+}
+
+/// A blob of non-text ink on a scanned page: its box and how much of it is inked, in square
+/// points, so that a reader can tell a signed cell from an empty one.
+#[derive(Debug, Clone, Copy)]
+pub struct InkMark {
+    pub bbox: BBox,
+    pub area: f32,
 }
 
 impl Page {

@@ -86,8 +86,15 @@ fn rotate(image: &GrayImage, degrees: f32) -> GrayImage {
             // Inverse mapping: where in the source does this destination pixel come from.
             let sx = cos * dx + sin * dy + cx;
             let sy = -sin * dx + cos * dy + cy;
-            if sx >= 0.0 && sy >= 0.0 && (sx as usize) < w && (sy as usize) < h {
-                out[y * w + x] = image.pixels[sy as usize * w + sx as usize];
+            // Bilinear: nearest-neighbour rotation leaves stair-stepped strokes that cost
+            // tesseract small and bold print.
+            if sx >= 0.0 && sy >= 0.0 && sx < (w - 1) as f32 && sy < (h - 1) as f32 {
+                let (x0, y0) = (sx as usize, sy as usize);
+                let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+                let at = |xx: usize, yy: usize| f32::from(image.pixels[yy * w + xx]);
+                let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1, y0) * fx;
+                let bottom = at(x0, y0 + 1) * (1.0 - fx) + at(x0 + 1, y0 + 1) * fx;
+                out[y * w + x] = (top * (1.0 - fy) + bottom * fy).round() as u8;
             }
         }
     }

@@ -4,21 +4,30 @@
 //! [`GrayImage`], bounded in pixels before any allocation; its resolution is brought to about
 //! 300 dpi, its skew (up to a few degrees, as copiers and phones produce) is measured by
 //! projection profiles and corrected, and tesseract reads it in French with automatic page
-//! segmentation and orientation detection (PSM 1; the library's default, PSM 6, wrecks
-//! tables). Words come back with boxes and confidences and are turned into the same
-//! positioned lines as a PDF text layer ([`dossier_layout`]), so the extractors run unchanged
-//! and OCR confidence flows into field confidence.
+//! segmentation (PSM 3; the library's default, PSM 6, wrecks tables) under a per-page
+//! deadline, once its leader dots are erased ([`leaders`]). A page that reads badly is
+//! checked for orientation (tesseract OSD) and read
+//! again turned upright. Words come back with boxes and confidences and are turned into the
+//! same positioned lines as a PDF text layer ([`dossier_layout`]), so the extractors run
+//! unchanged and OCR confidence flows into field confidence; ink that is not text
+//! (signatures, ticks) is reported beside the lines ([`ink`]).
 //!
 //! One engine per thread is kept and reused across pages (initialisation costs ~0.1 s);
 //! callers run OCR on blocking threads, one per core, with `OMP_THREAD_LIMIT=1`.
 
 mod deskew;
+mod engine;
+mod ink;
+mod leaders;
 
 use std::cell::RefCell;
 use std::io::Cursor;
+use std::time::{Duration, Instant};
 
 use dossier_layout::{BBox, Glyph, Page, TextSource, build_lines};
 use image::ImageReader;
+
+use crate::engine::{Engine, Mode};
 
 /// A grayscale image, one byte per pixel, row by row.
 #[derive(Debug, Clone)]
@@ -33,12 +42,18 @@ pub struct GrayImage {
 pub struct OcrLimits {
     /// Largest image accepted, in pixels (a 300-dpi A3 page is 17.5 million).
     pub max_pixels: u64,
+    /// Longest recognition of one page (a dense 300-dpi page takes 2 to 5 s here).
+    pub page_time: Duration,
+    /// Most pages read from one multi-page image (TIFF).
+    pub max_image_pages: usize,
 }
 
 impl Default for OcrLimits {
     fn default() -> OcrLimits {
         OcrLimits {
             max_pixels: 60_000_000,
+            page_time: Duration::from_secs(40),
+            max_image_pages: 50,
         }
     }
 }
@@ -53,6 +68,8 @@ pub enum OcrError {
     Unsupported(String),
     #[error("moteur OCR indisponible : {0}")]
     Engine(String),
+    #[error("lecture OCR d'une page interrompue après {0} s (limite par page)")]
+    Timeout(f32),
 }
 
 fn check_size(width: u64, height: u64, limits: &OcrLimits) -> Result<(), OcrError> {
@@ -93,6 +110,111 @@ pub fn decode_image(bytes: &[u8], limits: &OcrLimits) -> Result<GrayImage, OcrEr
     })
 }
 
+/// Decodes an image upload into its pages: every frame of a multi-page TIFF (as scanners
+/// write multi-page documents), the single picture of a JPEG or PNG.
+pub fn decode_pages(bytes: &[u8], limits: &OcrLimits) -> Result<Vec<GrayImage>, OcrError> {
+    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        match decode_tiff_pages(bytes, limits) {
+            Ok(pages) if !pages.is_empty() => return Ok(pages),
+            Err(e @ OcrError::TooLarge { .. }) => return Err(e),
+            // A TIFF variant the frame reader does not handle may still decode whole.
+            _ => {}
+        }
+    }
+    decode_image(bytes, limits).map(|page| vec![page])
+}
+
+fn decode_tiff_pages(bytes: &[u8], limits: &OcrLimits) -> Result<Vec<GrayImage>, OcrError> {
+    use tiff::decoder::{Decoder, DecodingResult};
+    let decode_error = |e: tiff::TiffError| OcrError::Decode(e.to_string());
+    let mut tiff_limits = tiff::decoder::Limits::default();
+    tiff_limits.decoding_buffer_size = usize::try_from(limits.max_pixels.saturating_mul(4))
+        .unwrap_or(usize::MAX);
+    let mut decoder = Decoder::new(Cursor::new(bytes))
+        .map_err(decode_error)?
+        .with_limits(tiff_limits);
+    let mut pages = Vec::new();
+    loop {
+        let (width, height) = decoder.dimensions().map_err(decode_error)?;
+        check_size(u64::from(width), u64::from(height), limits)?;
+        let colortype = decoder.colortype().map_err(decode_error)?;
+        let white_is_zero = decoder
+            .get_tag_u32(tiff::tags::Tag::PhotometricInterpretation)
+            .is_ok_and(|v| v == 0);
+        let samples = match colortype {
+            tiff::ColorType::Gray(1) => 0,
+            tiff::ColorType::Gray(_) => 1,
+            tiff::ColorType::GrayA(_) => 2,
+            tiff::ColorType::RGB(_) | tiff::ColorType::YCbCr(_) => 3,
+            tiff::ColorType::RGBA(_) | tiff::ColorType::CMYK(_) => 4,
+            other => return Err(OcrError::Unsupported(format!("TIFF {other:?}"))),
+        };
+        let cmyk = matches!(colortype, tiff::ColorType::CMYK(_));
+        let mut values: Vec<u8> = match decoder.read_image().map_err(decode_error)? {
+            DecodingResult::U8(v) => v,
+            DecodingResult::U16(v) => v.into_iter().map(|x| (x >> 8) as u8).collect(),
+            _ => return Err(OcrError::Unsupported("TIFF en virgule flottante".into())),
+        };
+        let count = width as usize * height as usize;
+        let samples = if samples == 0 {
+            // Bilevel (fax, CCITT G4): rows of packed bits.
+            values = unpack_bits(&values, width as usize, height as usize)?;
+            1
+        } else {
+            samples
+        };
+        if white_is_zero {
+            values.iter_mut().for_each(|v| *v = 255 - *v);
+        }
+        if values.len() < count * samples {
+            return Err(OcrError::Decode("page TIFF tronquée".into()));
+        }
+        let pixels = values
+            .chunks_exact(samples)
+            .take(count)
+            .map(|px| match (samples, cmyk) {
+                (1 | 2, _) => px[0],
+                (_, true) => 255u8.saturating_sub(
+                    ((u32::from(px[0]) + u32::from(px[1]) + u32::from(px[2])) / 3
+                        + u32::from(px[3]))
+                    .min(255) as u8,
+                ),
+                _ => luma(px[0], px[1], px[2]),
+            })
+            .collect();
+        pages.push(GrayImage {
+            width,
+            height,
+            pixels,
+        });
+        if pages.len() >= limits.max_image_pages || !decoder.more_images() {
+            break;
+        }
+        decoder.next_image().map_err(decode_error)?;
+    }
+    Ok(pages)
+}
+
+/// Rows of 1-bit samples (1 = white unless inverted later) into one byte per pixel.
+fn unpack_bits(data: &[u8], width: usize, height: usize) -> Result<Vec<u8>, OcrError> {
+    let row_bytes = width.div_ceil(8);
+    if data.len() < row_bytes * height {
+        return Err(OcrError::Decode("données d'image tronquées".into()));
+    }
+    let mut pixels = Vec::with_capacity(width * height);
+    for row in data.chunks_exact(row_bytes).take(height) {
+        for x in 0..width {
+            let bit = (row[x / 8] >> (7 - (x % 8))) & 1;
+            pixels.push(if bit == 1 { 255 } else { 0 });
+        }
+    }
+    Ok(pixels)
+}
+
+fn luma(r: u8, g: u8, b: u8) -> u8 {
+    ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8
+}
+
 /// Decodes a PDF image XObject's samples: DCT (JPEG) bytes, or raw samples of 1 or 8 bits
 /// per component in gray, RGB or CMYK. `inverted` follows a `/Decode [1 0]` array.
 pub fn decode_samples(
@@ -121,10 +243,7 @@ pub fn decode_samples(
             for px in data.chunks_exact(n).take(w * h) {
                 let value = match n {
                     1 => px[0],
-                    3 => {
-                        ((u32::from(px[0]) * 299 + u32::from(px[1]) * 587 + u32::from(px[2]) * 114)
-                            / 1000) as u8
-                    }
+                    3 => luma(px[0], px[1], px[2]),
                     _ => 255u8.saturating_sub(
                         ((u32::from(px[0]) + u32::from(px[1]) + u32::from(px[2])) / 3
                             + u32::from(px[3]))
@@ -134,18 +253,7 @@ pub fn decode_samples(
                 pixels.push(value);
             }
         }
-        (1, 1) => {
-            let row_bytes = w.div_ceil(8);
-            if data.len() < row_bytes * h {
-                return Err(OcrError::Decode("données d'image tronquées".into()));
-            }
-            for row in data.chunks_exact(row_bytes).take(h) {
-                for x in 0..w {
-                    let bit = (row[x / 8] >> (7 - (x % 8))) & 1;
-                    pixels.push(if bit == 1 { 255 } else { 0 });
-                }
-            }
-        }
+        (1, 1) => pixels = unpack_bits(data, w, h)?,
         other => {
             return Err(OcrError::Unsupported(format!(
                 "{} bits, {} composantes",
@@ -166,7 +274,34 @@ pub fn decode_samples(
 }
 
 thread_local! {
-    static ENGINE: RefCell<Option<tesseract::Tesseract>> = const { RefCell::new(None) };
+    static RECOGNIZER: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    static ORIENTER: RefCell<Option<Engine>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` with this thread's engine of `mode`, creating it on first use.
+fn with_engine<T>(
+    mode: Mode,
+    work: impl FnOnce(&mut Engine) -> Result<T, OcrError>,
+) -> Result<T, OcrError> {
+    let slot = match mode {
+        Mode::Recognize => &RECOGNIZER,
+        Mode::Orientation => &ORIENTER,
+    };
+    slot.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if slot.is_none() {
+            if std::env::var("OMP_THREAD_LIMIT").as_deref() != Ok("1") {
+                tracing::warn!(
+                    "OMP_THREAD_LIMIT is not 1: tesseract's OpenMP threads will contend with one another and with the other pages being read"
+                );
+            }
+            *slot = Some(Engine::new(mode)?);
+        }
+        match slot.as_mut() {
+            Some(engine) => work(engine),
+            None => Err(OcrError::Engine("moteur non initialisé".into())),
+        }
+    })
 }
 
 /// Scales an image by `factor` (bilinear).
@@ -192,9 +327,94 @@ fn resample(image: &GrayImage, factor: f32) -> GrayImage {
     }
 }
 
+/// A word read by tesseract, in the pixels of the image it read.
+#[derive(Debug, Clone)]
+pub(crate) struct OcrWord {
+    pub(crate) text: String,
+    pub(crate) left: f32,
+    pub(crate) top: f32,
+    pub(crate) width: f32,
+    pub(crate) height: f32,
+    /// 0 to 1.
+    pub(crate) confidence: f32,
+    /// The font size and baseline of the word's line (pixels): a ":" or a "-" has a tiny box,
+    /// and sizing it by its own box would split cells and lines that belong together.
+    pub(crate) line_size: f32,
+    pub(crate) line_baseline: f32,
+}
+
+/// Below this confidence a "word" is mostly a scribble, a stamp or noise read as letters:
+/// it is dropped from the text and its pixels count as ink.
+const MIN_WORD_CONFIDENCE: f32 = 0.1;
+
+/// How well a reading went: the share of characters in confident words. An upright page of
+/// print scores above 0.8 (a sign-in sheet whose signatures read as letters, above 0.5); a
+/// page read upside down or sideways scores near 0.
+fn reading_quality(words: &[OcrWord]) -> (f32, usize) {
+    let total: usize = words.iter().map(|w| w.text.chars().count()).sum();
+    let good: usize = words
+        .iter()
+        .filter(|w| w.confidence >= 0.75 && w.text.chars().any(char::is_alphanumeric))
+        .map(|w| w.text.chars().count())
+        .sum();
+    if total == 0 {
+        return (0.0, 0);
+    }
+    (good as f32 / total as f32, good)
+}
+
+/// Whether most words were read as vertical text: tesseract reads a page turned a quarter
+/// well, word by word, but its lines then run down the page.
+fn mostly_vertical(words: &[OcrWord]) -> bool {
+    let long: Vec<&OcrWord> = words
+        .iter()
+        .filter(|w| w.confidence >= 0.6 && w.text.chars().count() >= 4)
+        .collect();
+    let vertical = long.iter().filter(|w| w.height > w.width * 1.5).count();
+    !long.is_empty() && vertical * 2 > long.len()
+}
+
+/// Rotates by a multiple of 90° clockwise.
+fn rotate_quarters(image: &GrayImage, degrees: u32) -> GrayImage {
+    let buffer = image::GrayImage::from_raw(image.width, image.height, image.pixels.clone());
+    let Some(buffer) = buffer else {
+        return image.clone();
+    };
+    let turned = match degrees % 360 {
+        90 => image::imageops::rotate90(&buffer),
+        180 => image::imageops::rotate180(&buffer),
+        270 => image::imageops::rotate270(&buffer),
+        _ => buffer,
+    };
+    GrayImage {
+        width: turned.width(),
+        height: turned.height(),
+        pixels: turned.into_raw(),
+    }
+}
+
+fn recognize(image: &GrayImage, dpi: u32, deadline: Instant) -> Result<Vec<OcrWord>, OcrError> {
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        return Err(OcrError::Timeout(0.0));
+    }
+    let tsv = with_engine(Mode::Recognize, |engine| {
+        engine.recognize_tsv(image, dpi, remaining)
+    })?;
+    Ok(words_from_tsv(&tsv))
+}
+
 /// Reads one page image. `page_size` is the page's size in PDF points (for an image upload,
-/// the size it would have at the estimated resolution).
-pub fn ocr_page(image: &GrayImage, number: u32, page_size: (f32, f32)) -> Result<Page, OcrError> {
+/// the size it would have at the estimated resolution); a page found turned a quarter is
+/// reported with its width and height swapped, as it reads.
+pub fn ocr_page(
+    image: &GrayImage,
+    number: u32,
+    page_size: (f32, f32),
+    limits: &OcrLimits,
+) -> Result<Page, OcrError> {
+    let started = Instant::now();
+    let deadline = started + limits.page_time;
     let (page_width, page_height) = page_size;
     // Resolution: bring the image to about 300 dpi.
     let dpi = image.width as f32 / (page_width / 72.0).max(0.1);
@@ -208,49 +428,103 @@ pub fn ocr_page(image: &GrayImage, number: u32, page_size: (f32, f32)) -> Result
     } else {
         image.clone()
     };
-    let dpi = scaled.width as f32 / (page_width / 72.0).max(0.1);
-    let straight = deskew::deskew(&scaled);
-    let tsv = ENGINE.with(|slot| -> Result<String, OcrError> {
-        let mut slot = slot.borrow_mut();
-        let engine = match slot.take() {
-            Some(engine) => engine,
-            None => {
-                let mut engine = tesseract::Tesseract::new(None, Some("fra"))
-                    .map_err(|e| OcrError::Engine(e.to_string()))?;
-                engine.set_page_seg_mode(tesseract::PageSegMode::PsmAutoOsd);
-                engine
+    let dpi = (scaled.width as f32 / (page_width / 72.0).max(0.1)).round() as u32;
+    let mut straight = deskew::deskew(&scaled);
+    let leaders = leaders::erase_leaders(&mut straight);
+    let words = recognize(&straight, dpi, deadline)?;
+    let (quality, good) = reading_quality(&words);
+    let mut best = (straight, words, 0u32, quality, good);
+    // A page that reads badly may be upside down or sideways (a sheet fed the wrong way, a
+    // phone held in landscape): ask OSD, read it again turned upright, keep the better.
+    if quality < 0.4 || good < 40 || mostly_vertical(&best.1) {
+        let orientation = with_engine(Mode::Orientation, |engine| {
+            Ok(engine.orientation(&best.0, dpi))
+        })
+        .ok()
+        .flatten();
+        if let Some((degrees, confidence)) = orientation {
+            tracing::debug!(degrees, confidence, quality, "page orientation");
+            if degrees != 0 && confidence >= 0.5 {
+                let turn = (360 - degrees) % 360;
+                let mut upright = deskew::deskew(&rotate_quarters(&best.0, turn));
+                leaders::erase_leaders(&mut upright);
+                let words = recognize(&upright, dpi, deadline)?;
+                let (quality, good) = reading_quality(&words);
+                // Lines that run down the page are worth nothing to the extractors, however
+                // well their words read.
+                let worth = |good: usize, words: &[OcrWord]| {
+                    if mostly_vertical(words) { 0 } else { good }
+                };
+                if worth(good, &words) > worth(best.4, &best.1) {
+                    best = (upright, words, turn, quality, good);
+                }
             }
-        };
-        let width = i32::try_from(straight.width).map_err(|e| OcrError::Decode(e.to_string()))?;
-        let height = i32::try_from(straight.height).map_err(|e| OcrError::Decode(e.to_string()))?;
-        let mut engine = engine
-            .set_frame(&straight.pixels, width, height, 1, width)
-            .map_err(|e| OcrError::Engine(e.to_string()))?
-            .set_source_resolution(dpi.round() as i32)
-            .recognize()
-            .map_err(|e| OcrError::Engine(e.to_string()))?;
-        let tsv = engine
-            .get_tsv_text(0)
-            .map_err(|e| OcrError::Engine(e.to_string()))?;
-        *slot = Some(engine);
-        Ok(tsv)
-    })?;
-    let sx = page_width / straight.width as f32;
-    let sy = page_height / straight.height as f32;
-    let glyphs = words_from_tsv(&tsv, sx, sy, page_height);
+        }
+    }
+    let (image, words, turn, quality, _) = best;
+    let (page_width, page_height) = if turn % 180 == 90 {
+        (page_height, page_width)
+    } else {
+        (page_width, page_height)
+    };
+    let sx = page_width / image.width as f32;
+    let sy = page_height / image.height as f32;
+    let ink = ink::ink_marks(&image, &words, sx, sy, page_height);
+    let glyphs = words
+        .iter()
+        .filter(|w| w.confidence >= MIN_WORD_CONFIDENCE && !is_rule_artifact(w))
+        .map(|w| {
+            let y1 = page_height - w.top * sy;
+            let y0 = page_height - (w.top + w.height) * sy;
+            let size = (w.line_size * sy).max(1.0);
+            Glyph {
+                text: w.text.clone(),
+                bbox: BBox {
+                    x0: w.left * sx,
+                    y0,
+                    x1: (w.left + w.width) * sx,
+                    y1,
+                },
+                baseline: page_height - w.line_baseline * sy,
+                size,
+                confidence: w.confidence,
+            }
+        })
+        .collect();
+    tracing::debug!(
+        page = number,
+        quality,
+        turned = turn,
+        leaders,
+        ink_marks = ink.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "page read by OCR"
+    );
     Ok(Page {
         number,
         width: page_width,
         height: page_height,
         lines: build_lines(glyphs),
         source: TextSource::Ocr,
+        ink,
     })
 }
 
+/// Table rules read as letters ("|", "[", "_"): tall and thin, or made of bar characters.
+fn is_rule_artifact(word: &OcrWord) -> bool {
+    word.text
+        .chars()
+        .all(|c| matches!(c, '|' | '[' | ']' | '{' | '}' | '¦' | '_' | '—' | '='))
+        && (word.width < word.height * 0.5 || word.text.chars().count() == 1)
+}
+
 /// Tesseract's TSV: level, page, block, paragraph, line, word, left, top, width, height,
-/// confidence, text. Word rows (level 5) become glyphs in PDF points.
-fn words_from_tsv(tsv: &str, sx: f32, sy: f32, page_height: f32) -> Vec<Glyph> {
-    tsv.lines()
+/// confidence, text. Word rows (level 5) become words in image pixels, each with its line's
+/// font size (from the median height of the line's confident words of two letters or more,
+/// which is about 0.72 em) and baseline (the median bottom of its words).
+fn words_from_tsv(tsv: &str) -> Vec<OcrWord> {
+    let mut words: Vec<((u32, u32, u32), OcrWord)> = tsv
+        .lines()
         .filter_map(|row| {
             let cols: Vec<&str> = row.split('\t').collect();
             if cols.len() < 12 || cols[0] != "5" {
@@ -262,23 +536,61 @@ fn words_from_tsv(tsv: &str, sx: f32, sy: f32, page_height: f32) -> Vec<Glyph> {
             if text.is_empty() || conf < 0.0 {
                 return None;
             }
-            let y1 = page_height - top * sy;
-            let y0 = page_height - (top + height) * sy;
-            let size = (height * sy).max(1.0);
-            Some(Glyph {
-                text: text.to_string(),
-                bbox: BBox {
-                    x0: left * sx,
-                    y0,
-                    x1: (left + width) * sx,
-                    y1,
+            let id = |i: usize| cols[i].trim().parse::<u32>().ok();
+            let key = (id(2)?, id(3)?, id(4)?);
+            Some((
+                key,
+                OcrWord {
+                    text: text.to_string(),
+                    left,
+                    top,
+                    width,
+                    height,
+                    confidence: (conf / 100.0).clamp(0.0, 1.0),
+                    line_size: height,
+                    line_baseline: top + height,
                 },
-                baseline: y0 + 0.2 * size,
-                size,
-                confidence: (conf / 100.0).clamp(0.0, 1.0),
-            })
+            ))
         })
-        .collect()
+        .collect();
+    let mut start = 0;
+    while start < words.len() {
+        let key = words[start].0;
+        let end = words[start..]
+            .iter()
+            .position(|(k, _)| *k != key)
+            .map_or(words.len(), |n| start + n);
+        let line = &words[start..end];
+        // Confident words only: a scribble read as letters on the same line is taller.
+        let mut heights: Vec<f32> = line
+            .iter()
+            .filter(|(_, w)| {
+                w.confidence >= 0.6 && w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+            })
+            .map(|(_, w)| w.height)
+            .collect();
+        if heights.is_empty() {
+            heights = line.iter().map(|(_, w)| w.height).collect();
+        }
+        let mut bottoms: Vec<f32> = line.iter().map(|(_, w)| w.top + w.height).collect();
+        let size = median(&mut heights) / 0.72;
+        let baseline = median(&mut bottoms);
+        for (_, word) in &mut words[start..end] {
+            word.line_size = size;
+            word.line_baseline = baseline;
+        }
+        start = end;
+    }
+    words.into_iter().map(|(_, w)| w).collect()
+}
+
+/// The lower median (of two values, the smaller).
+fn median(values: &mut [f32]) -> f32 {
+    values.sort_by(f32::total_cmp);
+    values
+        .get(values.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(0.0)
 }
 
 /// Rasterises a whole PDF page (1-based `number`) at about `dpi`, for pages whose text is
@@ -324,9 +636,7 @@ pub fn rasterize_pdf_page(
     let rgba = pixmap.data_as_u8_slice();
     let pixels = rgba
         .chunks_exact(4)
-        .map(|p| {
-            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
-        })
+        .map(|p| luma(p[0], p[1], p[2]))
         .collect();
     Ok(GrayImage {
         width: w,

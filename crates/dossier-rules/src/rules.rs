@@ -1,7 +1,9 @@
 //! The rules of contract §5, one function each, and the verdict's amounts.
 
 use chrono::{Months, NaiveDate};
-use dossier_contract::{Amounts, DocumentKind, DocumentReport, Evidence, Finding, Stage};
+use dossier_contract::{
+    Amounts, DocumentKind, DocumentReport, Evidence, Finding, Stage, TextSource,
+};
 use dossier_parse::{
     format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr, is_valid_siret,
 };
@@ -470,6 +472,23 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let vat = ctx.read(&f.vat_amount);
         let ttc = ctx.read(&f.total_ttc);
         let exempt = ctx.read(&f.vat_exempt).is_some_and(|e| e.value);
+        // A text layer without a TTC states none; a scan without one may have misread it, and
+        // then the sum cannot be checked.
+        let scanned = matches!(
+            document.text_source,
+            Some(TextSource::Ocr | TextSource::Mixed)
+        );
+        if ttc.is_none() && !exempt && scanned {
+            let message = format!(
+                "Le total TTC n'a pas pu être lu sur {} (pièce numérisée) ; contrôlez les montants du devis.",
+                named(document)
+            );
+            out.push(ctx.undecided(
+                "quote_totals_incoherent",
+                message,
+                vec![document.document_id.clone()],
+            ));
+        }
         if let Some(ttc) = ttc {
             let vat_value = vat.map_or(Decimal::ZERO, |v| v.value);
             if (ht.value + vat_value - ttc.value).abs() > tolerance {

@@ -44,8 +44,17 @@ fn check_folder(dir: &std::path::Path, failures: &mut Vec<String>) {
             wanted
         ));
     }
+    check_golden(dir, &verdict, failures);
+}
+
+/// Compares a verdict with the folder's committed snapshot (`UPDATE_GOLDEN=1` rewrites it).
+pub(crate) fn check_golden(
+    dir: &std::path::Path,
+    verdict: &serde_json::Value,
+    failures: &mut Vec<String>,
+) {
     let golden = dir.join("verdict.golden.json");
-    let rendered = serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n";
+    let rendered = serde_json::to_string_pretty(verdict).unwrap_or_default() + "\n";
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &rendered).ok();
     } else if std::fs::read_to_string(&golden).unwrap_or_default() != rendered {

@@ -15,6 +15,8 @@ pub(crate) fn dossier(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(args)
         .env("DOSSIER_LOG", "off")
+        // tesseract's OpenMP threads fight over two cores otherwise (5× slower here).
+        .env("OMP_THREAD_LIMIT", "1")
         .output()
         .unwrap_or_else(|e| panic!("cannot run dossier: {e}"))
 }
