@@ -13,8 +13,8 @@ $bin/extract-worker --http-addr 127.0.0.1:9191 & ew=$!
 $bin/verdict-worker --http-addr 127.0.0.1:9192 & vw=$!
 trap 'kill -TERM $ew $vw 2>/dev/null; wait $ew $vw 2>/dev/null; rm -rf "$data"' EXIT
 sleep 1
-echo "== warm-up (extractions stored once, as for re-uploads)"
-$bin/dossier loadgen --count 26 --rate 0 >/dev/null
+echo "== warm-up: every fixture dossier once, text and scanned (extractions stored once, as for re-uploads)"
+$bin/dossier loadgen --count 38 --rate 0 --timeout 300 >/dev/null
 echo "== throughput: 300 dossiers as fast as possible"
 $bin/dossier loadgen --count 300 --rate 0
 echo "== latency: 200 dossiers at 10 dossiers/s"

@@ -27,6 +27,10 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         rounds: u32,
     },
+    /// Print what OCR recognises on an image (JPEG, PNG, TIFF) in tesseract's reading order,
+    /// for `scripts/bench_ocr.py` to measure the character error rate and time per page
+    /// against the tesseract CLI.
+    OcrText { file: PathBuf },
 }
 
 fn pdftotext(files: &[PathBuf]) -> Option<Duration> {
@@ -85,6 +89,12 @@ fn ratio_line(ours: Duration, anchor: Option<Duration>) -> String {
 pub(crate) fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     let options = ReadOptions::default();
     match command {
+        BenchCommand::OcrText { file } => {
+            let bytes = std::fs::read(&file)?;
+            let text = dossier_core::image_plain_text(&bytes, &options)
+                .map_err(|reason| anyhow::anyhow!("{}: {reason}", file.display()))?;
+            println!("{text}");
+        }
         BenchCommand::Read { files, rounds } => {
             let inputs: Vec<(PathBuf, Vec<u8>)> = files
                 .iter()

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use dossier_core::{ReadOptions, folder, read_document};
+use dossier_core::{folder, read_document};
 use dossier_rules::Rulebook;
 
 #[derive(Parser)]
@@ -43,6 +43,8 @@ enum Command {
         /// blobs of non-text ink) instead of the fields.
         #[arg(long)]
         show_text: bool,
+        #[command(flatten)]
+        limits: dossier_fleet::settings::ReadLimits,
     },
     /// Check one or more dossier folders and print their verdicts (contract §3).
     Validate {
@@ -53,6 +55,8 @@ enum Command {
         /// A rulebook TOML file instead of the built-in OPCO 2i one.
         #[arg(long, env = "DOSSIER_RULEBOOK")]
         rulebook: Option<PathBuf>,
+        #[command(flatten)]
+        limits: dossier_fleet::settings::ReadLimits,
     },
     /// Fleet: store a dossier's files and publish its upload and submission messages.
     Submit {
@@ -82,7 +86,8 @@ enum Command {
     /// Fleet: send N dossiers drawn from fixture folders at a rate and report throughput
     /// and latency percentiles.
     Loadgen {
-        /// Dossier folders to draw from (default: fixtures/dossiers/*).
+        /// Dossier folders to draw from (default: fixtures/dossiers/* and the scanned
+        /// fixtures/scans/*).
         dirs: Vec<PathBuf>,
         #[arg(long, default_value_t = 100)]
         count: usize,
@@ -108,12 +113,21 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
+/// The fixture dossiers, text ones (`fixtures/dossiers`) and scanned ones (`fixtures/scans`).
 fn fixture_dossiers() -> anyhow::Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir("fixtures/dossiers")?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("dossier.json").is_file())
-        .collect();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for root in ["fixtures/dossiers", "fixtures/scans"] {
+        let Ok(entries) = std::fs::read_dir(root) else {
+            continue;
+        };
+        dirs.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.join("dossier.json").is_file()),
+        );
+    }
+    anyhow::ensure!(!dirs.is_empty(), "no fixture dossiers under fixtures/");
     dirs.sort();
     Ok(dirs)
 }
@@ -160,11 +174,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             format,
             show_text,
+            limits,
         } => {
+            let options = limits.read_options();
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("{}: cannot be read", file.display()))?;
             if show_text {
-                let text = dossier_core::read_text(&bytes, &ReadOptions::default())
+                let text = dossier_core::read_text(&bytes, &options)
                     .map_err(|reason| anyhow::anyhow!("{}: {reason}", file.display()))?;
                 std::io::stdout().write_all(render::text_as_read(&text).as_bytes())?;
                 return Ok(ExitCode::SUCCESS);
@@ -173,7 +189,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 || file.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            let report = read_document(&name, &name, None, &bytes, &ReadOptions::default());
+            let report = read_document(&name, &name, None, &bytes, &options);
             let out = match format.unwrap_or_else(default_format) {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
                 Format::Text => render::document_text(&report),
@@ -186,10 +202,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             dirs,
             format,
             rulebook,
+            limits,
         } => {
             let rulebook = load_rulebook(rulebook.as_ref())?;
             let format = format.unwrap_or_else(default_format);
-            let options = ReadOptions::default();
+            let options = limits.read_options();
             let progress = (dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
                 let bar = indicatif::ProgressBar::new(dirs.len() as u64);
                 bar.set_style(

@@ -228,6 +228,9 @@ pub struct DocumentReport {
     pub pages: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_source: Option<TextSource>,
+    /// Pages read by OCR (0 for a text layer).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ocr_pages: u32,
     pub fields: Fields,
     /// Why the document could not be read (kind `unreadable` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,4 +238,8 @@ pub struct DocumentReport {
     /// SHA-256 of the file's bytes, hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

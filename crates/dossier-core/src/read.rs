@@ -70,6 +70,7 @@ fn unreadable_with(
         kind_confidence: 1.0,
         pages,
         text_source: None,
+        ocr_pages: 0,
         fields: Fields::default(),
         reason: Some(reason),
         sha256: Some(sha256),
@@ -137,6 +138,11 @@ pub fn read_document(
         }
     };
     let pages = text.pages.len() as u32;
+    let ocr_pages = text
+        .pages
+        .iter()
+        .filter(|p| p.source == dossier_layout::TextSource::Ocr)
+        .count() as u32;
     let extraction = match catch_unwind(AssertUnwindSafe(|| dossier_extract::extract(&text))) {
         Ok(extraction) => extraction,
         Err(_) => {
@@ -164,6 +170,7 @@ pub fn read_document(
         kind_confidence: extraction.kind_confidence,
         pages,
         text_source: Some(source),
+        ocr_pages,
         fields: extraction.fields,
         reason: None,
         sha256: Some(sha256),
@@ -254,8 +261,37 @@ fn read_content(
     }
 }
 
-/// A photo or scan upload (a multi-page TIFF too): each picture is a page, sized as an A4
-/// sheet in its orientation.
+/// The size in points of a scanned or photographed page: from its declared resolution; a
+/// photo declares none (or a meaningless 72 dpi) and is taken for an A4 sheet across its width.
+fn image_page_size(image: &dossier_ocr::GrayImage, dpi: Option<f32>) -> (f32, f32) {
+    match dpi.filter(|d| *d >= 100.0) {
+        Some(dpi) => (
+            image.width as f32 * 72.0 / dpi,
+            image.height as f32 * 72.0 / dpi,
+        ),
+        None => {
+            let width = if image.height >= image.width { 595.0 } else { 842.0 };
+            (width, width * image.height as f32 / image.width.max(1) as f32)
+        }
+    }
+}
+
+/// The text OCR recognises on an image upload, page by page in tesseract's reading order
+/// (pages separated by a form feed), for measuring recognition against transcriptions.
+pub fn image_plain_text(bytes: &[u8], options: &ReadOptions) -> Result<String, String> {
+    let images = dossier_ocr::decode_pages(bytes, &options.ocr).map_err(|e| e.to_string())?;
+    let dpi = dossier_ocr::declared_dpi(bytes);
+    let mut pages = Vec::with_capacity(images.len());
+    for image in &images {
+        let text = dossier_ocr::ocr_plain_text(image, image_page_size(image, dpi), &options.ocr)
+            .map_err(|e| e.to_string())?;
+        pages.push(text);
+    }
+    Ok(pages.join("\n\u{c}\n"))
+}
+
+/// A photo or scan upload (a multi-page TIFF too): each picture is a page, sized by its
+/// declared resolution, or as an A4 sheet in its orientation.
 fn read_image(
     bytes: &[u8],
     options: &ReadOptions,
@@ -263,12 +299,11 @@ fn read_image(
 ) -> Result<(DocText, TextSource), ReadFailure> {
     let images = dossier_ocr::decode_pages(bytes, &options.ocr).map_err(|e| (e.to_string(), 1))?;
     let count = images.len() as u32;
+    let dpi = dossier_ocr::declared_dpi(bytes);
     let mut pages = Vec::with_capacity(images.len());
     let mut failure = None;
     for (image, number) in images.iter().zip(1u32..) {
-        let portrait = image.height >= image.width;
-        let width = if portrait { 595.0 } else { 842.0 };
-        let height = width * image.height as f32 / image.width.max(1) as f32;
+        let (width, height) = image_page_size(image, dpi);
         let read = budget.next_page().and_then(|limits| {
             dossier_ocr::ocr_page(image, number, (width, height), &limits)
                 .map_err(PageFailure::from)
@@ -340,6 +375,10 @@ fn read_pdf(
             PdfError::NotPdf => "le fichier n'est pas un PDF".to_string(),
             PdfError::Malformed(detail) => format!("PDF endommagé ou tronqué : {detail}"),
             PdfError::NoPages => "le PDF ne contient aucune page".to_string(),
+            PdfError::TooMuchData { limit } => format!(
+                "le PDF dépasse {} Mo une fois décompressé (bombe de décompression ?)",
+                limit >> 20
+            ),
             PdfError::TooManyPages { pages, limit } => {
                 format!("le PDF compte {pages} pages, au-delà de la limite de {limit}")
             }

@@ -150,7 +150,7 @@ pub(crate) async fn extraction(
     let started = Instant::now();
     let bytes = match shared
         .storage
-        .get(uri, shared.settings.max_file_bytes)
+        .get(uri, shared.settings.limits.max_file_bytes)
         .await
     {
         Ok(bytes) => bytes,
@@ -195,6 +195,7 @@ pub(crate) async fn extraction(
             dossier_contract::TextSource::Ocr => "ocr",
             dossier_contract::TextSource::Mixed => "mixed",
         }));
+    shared.metrics.ocr_pages(report.ocr_pages);
     let json = serde_json::to_vec(&report).map_err(|e| Failure::Poison(e.to_string()))?;
     shared.storage.put_key(&key, Bytes::from(json)).await?;
     Ok(report)

@@ -1,9 +1,11 @@
 //! Prometheus metrics, in the text exposition format: messages by worker and outcome,
-//! latency histograms per stage, queue wait, and documents read by text source.
+//! latency histograms per stage, queue wait, documents read by text source, and pages read by
+//! OCR (what sizes the extract workers).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Histogram bucket bounds in seconds, from a text document (milliseconds) to an OCR'd scan.
@@ -23,6 +25,7 @@ struct Histogram {
 pub struct Metrics {
     counters: Mutex<BTreeMap<(&'static str, String, String), u64>>,
     histograms: Mutex<BTreeMap<(&'static str, String), Histogram>>,
+    ocr_pages: AtomicU64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -54,6 +57,11 @@ impl Metrics {
             .or_default() += 1;
     }
 
+    /// `dossier_ocr_pages_total`: pages read by OCR.
+    pub fn ocr_pages(&self, pages: u32) {
+        self.ocr_pages.fetch_add(u64::from(pages), Ordering::Relaxed);
+    }
+
     /// `dossier_stage_seconds{stage}`: fetch, read, check, publish, queue_wait.
     pub fn observe(&self, stage: &str, elapsed: Duration) {
         let seconds = elapsed.as_secs_f64();
@@ -83,6 +91,12 @@ impl Metrics {
             };
             let _ = writeln!(out, "{name}{{{labels}}} {value}");
         }
+        out.push_str("# HELP dossier_ocr_pages_total Pages read by OCR.\n# TYPE dossier_ocr_pages_total counter\n");
+        let _ = writeln!(
+            out,
+            "dossier_ocr_pages_total {}",
+            self.ocr_pages.load(Ordering::Relaxed)
+        );
         out.push_str("# HELP dossier_stage_seconds Time spent per pipeline stage.\n# TYPE dossier_stage_seconds histogram\n");
         for ((name, stage), h) in lock(&self.histograms).iter() {
             for (count, bound) in h.counts.iter().zip(BUCKETS) {

@@ -112,10 +112,7 @@ pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetE
     tokio::spawn(http::serve(listener, health.clone(), metrics.clone()));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     tokio::spawn(wait_for_signal(shutdown_tx));
-    let read_options = ReadOptions {
-        max_file_bytes: usize::try_from(settings.max_file_bytes).unwrap_or(usize::MAX),
-        ..ReadOptions::default()
-    };
+    let read_options = settings.limits.read_options();
     let shared = Arc::new(Shared {
         settings,
         storage,

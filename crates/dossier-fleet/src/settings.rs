@@ -45,10 +45,51 @@ pub struct Worker {
     /// A rulebook TOML instead of the built-in OPCO 2i one (verdict worker).
     #[arg(long, env = "DOSSIER_RULEBOOK")]
     pub rulebook: Option<PathBuf>,
-    /// Largest upload read, in bytes.
-    #[arg(long, env = "DOSSIER_MAX_FILE_BYTES", default_value_t = 64 << 20)]
-    pub max_file_bytes: u64,
+    #[command(flatten)]
+    pub limits: ReadLimits,
     /// Log format: `json` (default) or `text`.
     #[arg(long, env = "DOSSIER_LOG_FORMAT", default_value = "json")]
     pub log_format: String,
+}
+
+/// Bounds on reading one untrusted document, shared by the workers and `dossier
+/// extract`/`validate`: past any of them the document is `unreadable_document` with the
+/// reason, never a crash, a hang or a node out of memory.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReadLimits {
+    /// Largest upload read, in bytes.
+    #[arg(long, env = "DOSSIER_MAX_FILE_BYTES", default_value_t = 64 << 20)]
+    pub max_file_bytes: u64,
+    /// Most pages of a PDF.
+    #[arg(long, env = "DOSSIER_MAX_PAGES", default_value_t = 500)]
+    pub max_pages: usize,
+    /// Largest decompressed size of one PDF stream, in bytes.
+    #[arg(long, env = "DOSSIER_MAX_STREAM_BYTES", default_value_t = 64 << 20)]
+    pub max_stream_bytes: usize,
+    /// Largest decompressed size of a whole PDF's pages and images, in bytes.
+    #[arg(long, env = "DOSSIER_MAX_DOCUMENT_BYTES", default_value_t = 256 << 20)]
+    pub max_document_bytes: usize,
+    /// Largest image decoded, in pixels.
+    #[arg(long, env = "DOSSIER_MAX_IMAGE_PIXELS", default_value_t = 60_000_000)]
+    pub max_image_pixels: u64,
+    /// Wall-clock budget for reading one document, in seconds.
+    #[arg(long, env = "DOSSIER_DOCUMENT_SECONDS", default_value_t = 120)]
+    pub document_seconds: u64,
+    /// Longest OCR of one page, in seconds.
+    #[arg(long, env = "DOSSIER_OCR_PAGE_SECONDS", default_value_t = 40)]
+    pub ocr_page_seconds: u64,
+}
+
+impl ReadLimits {
+    pub fn read_options(&self) -> dossier_core::ReadOptions {
+        let mut options = dossier_core::ReadOptions::default();
+        options.max_file_bytes = usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX);
+        options.pdf.max_pages = self.max_pages;
+        options.pdf.max_stream_bytes = self.max_stream_bytes;
+        options.pdf.max_document_bytes = self.max_document_bytes;
+        options.ocr.max_pixels = self.max_image_pixels;
+        options.ocr.page_time = std::time::Duration::from_secs(self.ocr_page_seconds);
+        options.document_time = std::time::Duration::from_secs(self.document_seconds);
+        options
+    }
 }

@@ -67,7 +67,7 @@ pub(crate) fn skew_angle(image: &GrayImage) -> f32 {
 /// Rotates the image by the measured skew (white background), when it is worth it.
 pub(crate) fn deskew(image: &GrayImage) -> GrayImage {
     let angle = skew_angle(image);
-    if angle.abs() < 0.15 {
+    if angle.abs() < 0.5 {
         return image.clone();
     }
     tracing::debug!(angle, "deskewing");

@@ -2,13 +2,14 @@
 //! quotes and invoices are full of them, and tesseract reads a row of dots as a string of
 //! letters that swallows the label beside it ("Total hors taxes ....." came back as "RP Ve"
 //! from a phone photo), so the amount loses its label. A dot is a small, compact blob; a row
-//! of at least six of them, evenly spaced on one baseline, is a leader and is painted white.
+//! of at least eight of them, evenly spaced on one baseline, is a leader and is painted white.
 
 use crate::GrayImage;
 use crate::ink::{Blob, components, reduce, threshold_local};
 
-/// Fewest dots in a row that make a leader (an ellipsis has three).
-const MIN_DOTS: usize = 6;
+/// Fewest dots in a row that make a leader (an ellipsis has three; the dots of the i's of a
+/// line of text are rarely eight evenly spaced in a row).
+const MIN_DOTS: usize = 8;
 
 /// Erases leader dots in place; returns how many leaders were erased.
 pub(crate) fn erase_leaders(image: &mut GrayImage) -> usize {
@@ -37,8 +38,8 @@ pub(crate) fn erase_leaders(image: &mut GrayImage) -> usize {
     for row in rows.values_mut() {
         row.sort_by_key(|&i| dots[i].x0);
     }
-    // Chain dots left to right: same baseline (within 2 px), gap of 1 to 12 px, spacing
-    // regular (within 3 px of the chain's first gap).
+    // Chain dots left to right: same baseline (within 2 px), gap of 1 to 10 px, spacing
+    // regular (within 1 px of the chain's first gap).
     let mut used = vec![false; dots.len()];
     let mut leaders = 0;
     let stride = image.width as usize;
@@ -58,12 +59,12 @@ pub(crate) fn erase_leaders(image: &mut GrayImage) -> usize {
                         .iter()
                         .copied()
                         .find(|&j| !used[j])
-                        .filter(|&j| dots[j].x0 - lx <= 12)
+                        .filter(|&j| dots[j].x0 - lx <= 10)
                 })
                 .min_by_key(|&j| dots[j].x0);
             let Some(next) = next else { break };
             let gap = dots[next].x0 - lx;
-            if spacing.is_some_and(|s| s.abs_diff(gap) > 3) {
+            if spacing.is_some_and(|s| s.abs_diff(gap) > 1) {
                 break;
             }
             spacing.get_or_insert(gap);

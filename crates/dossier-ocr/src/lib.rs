@@ -110,6 +110,69 @@ pub fn decode_image(bytes: &[u8], limits: &OcrLimits) -> Result<GrayImage, OcrEr
     })
 }
 
+/// The resolution an image file declares (JPEG JFIF density, PNG pHYs, TIFF XResolution), in
+/// dots per inch, when it declares a plausible one: a scan's size in inches follows, where
+/// guessing an A4 sheet would misjudge a small picture or a cropped receipt.
+pub fn declared_dpi(bytes: &[u8]) -> Option<f32> {
+    let dpi = if bytes.starts_with(&[0xFF, 0xD8]) {
+        jfif_dpi(bytes)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        png_dpi(bytes)
+    } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        tiff_dpi(bytes)
+    } else {
+        None
+    }?;
+    (70.0..=1200.0).contains(&dpi).then_some(dpi)
+}
+
+fn jfif_dpi(bytes: &[u8]) -> Option<f32> {
+    // SOI, then APP0: FF E0, length, "JFIF\0", version (2), units, x density (2), y density.
+    let app0 = bytes.get(2..20)?;
+    if app0[0] != 0xFF || app0[1] != 0xE0 || &app0[4..9] != b"JFIF\0" {
+        return None;
+    }
+    let density = f32::from(u16::from_be_bytes([app0[12], app0[13]]));
+    match app0[11] {
+        1 => Some(density),
+        2 => Some(density * 2.54),
+        _ => None,
+    }
+}
+
+fn png_dpi(bytes: &[u8]) -> Option<f32> {
+    let mut at = 8;
+    while at + 12 <= bytes.len() {
+        let length = u32::from_be_bytes(bytes[at..at + 4].try_into().ok()?) as usize;
+        let kind = &bytes[at + 4..at + 8];
+        if kind == b"pHYs" {
+            let data = bytes.get(at + 8..at + 17)?;
+            let per_metre = u32::from_be_bytes(data[0..4].try_into().ok()?);
+            return (data[8] == 1).then_some(per_metre as f32 * 0.0254);
+        }
+        if kind == b"IDAT" || kind == b"IEND" {
+            return None;
+        }
+        at = at.checked_add(12 + length)?;
+    }
+    None
+}
+
+fn tiff_dpi(bytes: &[u8]) -> Option<f32> {
+    use tiff::tags::Tag;
+    let mut decoder = tiff::decoder::Decoder::new(Cursor::new(bytes)).ok()?;
+    let value = decoder.get_tag(Tag::XResolution).ok()?;
+    let resolution = match value {
+        tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => n as f32 / d as f32,
+        other => other.into_f32().ok()?,
+    };
+    // ResolutionUnit: 2 inch (the default), 3 centimetre.
+    match decoder.get_tag_u32(Tag::ResolutionUnit).unwrap_or(2) {
+        3 => Some(resolution * 2.54),
+        _ => Some(resolution),
+    }
+}
+
 /// Decodes an image upload into its pages: every frame of a multi-page TIFF (as scanners
 /// write multi-page documents), the single picture of a JPEG or PNG.
 pub fn decode_pages(bytes: &[u8], limits: &OcrLimits) -> Result<Vec<GrayImage>, OcrError> {
@@ -341,6 +404,8 @@ pub(crate) struct OcrWord {
     /// and sizing it by its own box would split cells and lines that belong together.
     pub(crate) line_size: f32,
     pub(crate) line_baseline: f32,
+    /// tesseract's (block, paragraph, line) of the word.
+    pub(crate) line: (u32, u32, u32),
 }
 
 /// Below this confidence a "word" is mostly a scribble, a stamp or noise read as letters:
@@ -414,8 +479,106 @@ pub fn ocr_page(
     limits: &OcrLimits,
 ) -> Result<Page, OcrError> {
     let started = Instant::now();
-    let deadline = started + limits.page_time;
-    let (page_width, page_height) = page_size;
+    let Reading {
+        image,
+        words,
+        turn,
+        quality,
+        leaders,
+    } = read_words(image, page_size, limits)?;
+    let (page_width, page_height) = if turn % 180 == 90 {
+        (page_size.1, page_size.0)
+    } else {
+        page_size
+    };
+    let sx = page_width / image.width as f32;
+    let sy = page_height / image.height as f32;
+    let ink = ink::ink_marks(&image, &words, sx, sy, page_height);
+    let glyphs = words
+        .iter()
+        .filter(|w| w.confidence >= MIN_WORD_CONFIDENCE && !is_rule_artifact(w))
+        .map(|w| {
+            let y1 = page_height - w.top * sy;
+            let y0 = page_height - (w.top + w.height) * sy;
+            let size = (w.line_size * sy).max(1.0);
+            Glyph {
+                text: w.text.clone(),
+                bbox: BBox {
+                    x0: w.left * sx,
+                    y0,
+                    x1: (w.left + w.width) * sx,
+                    y1,
+                },
+                baseline: page_height - w.line_baseline * sy,
+                size,
+                confidence: w.confidence,
+            }
+        })
+        .collect();
+    tracing::debug!(
+        page = number,
+        quality,
+        turned = turn,
+        leaders,
+        ink_marks = ink.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "page read by OCR"
+    );
+    Ok(Page {
+        number,
+        width: page_width,
+        height: page_height,
+        lines: build_lines(glyphs),
+        source: TextSource::Ocr,
+        ink,
+    })
+}
+
+/// The page's words in tesseract's own reading order (blocks, then lines), one line per row:
+/// what the OCR recognised, before any layout is rebuilt from positions. For measuring the
+/// character error rate against transcriptions made in that order.
+pub fn ocr_plain_text(
+    image: &GrayImage,
+    page_size: (f32, f32),
+    limits: &OcrLimits,
+) -> Result<String, OcrError> {
+    let reading = read_words(image, page_size, limits)?;
+    let mut text = String::new();
+    let mut line = None;
+    for word in reading
+        .words
+        .iter()
+        .filter(|w| w.confidence >= MIN_WORD_CONFIDENCE && !is_rule_artifact(w))
+    {
+        match line {
+            Some(l) if l != word.line => text.push('\n'),
+            Some(_) => text.push(' '),
+            None => {}
+        }
+        text.push_str(&word.text);
+        line = Some(word.line);
+    }
+    Ok(text)
+}
+
+/// One page read: the image as finally read (turned upright, straightened, leaders erased)
+/// and its words, in its pixels.
+struct Reading {
+    image: GrayImage,
+    words: Vec<OcrWord>,
+    /// Clockwise quarter turn applied, in degrees.
+    turn: u32,
+    quality: f32,
+    leaders: usize,
+}
+
+fn read_words(
+    image: &GrayImage,
+    page_size: (f32, f32),
+    limits: &OcrLimits,
+) -> Result<Reading, OcrError> {
+    let deadline = Instant::now() + limits.page_time;
+    let (page_width, _) = page_size;
     // Resolution: bring the image to about 300 dpi.
     let dpi = image.width as f32 / (page_width / 72.0).max(0.1);
     let factor = if (200.0..=400.0).contains(&dpi) {
@@ -462,51 +625,12 @@ pub fn ocr_page(
         }
     }
     let (image, words, turn, quality, _) = best;
-    let (page_width, page_height) = if turn % 180 == 90 {
-        (page_height, page_width)
-    } else {
-        (page_width, page_height)
-    };
-    let sx = page_width / image.width as f32;
-    let sy = page_height / image.height as f32;
-    let ink = ink::ink_marks(&image, &words, sx, sy, page_height);
-    let glyphs = words
-        .iter()
-        .filter(|w| w.confidence >= MIN_WORD_CONFIDENCE && !is_rule_artifact(w))
-        .map(|w| {
-            let y1 = page_height - w.top * sy;
-            let y0 = page_height - (w.top + w.height) * sy;
-            let size = (w.line_size * sy).max(1.0);
-            Glyph {
-                text: w.text.clone(),
-                bbox: BBox {
-                    x0: w.left * sx,
-                    y0,
-                    x1: (w.left + w.width) * sx,
-                    y1,
-                },
-                baseline: page_height - w.line_baseline * sy,
-                size,
-                confidence: w.confidence,
-            }
-        })
-        .collect();
-    tracing::debug!(
-        page = number,
+    Ok(Reading {
+        image,
+        words,
+        turn,
         quality,
-        turned = turn,
         leaders,
-        ink_marks = ink.len(),
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "page read by OCR"
-    );
-    Ok(Page {
-        number,
-        width: page_width,
-        height: page_height,
-        lines: build_lines(glyphs),
-        source: TextSource::Ocr,
-        ink,
     })
 }
 
@@ -549,6 +673,7 @@ fn words_from_tsv(tsv: &str) -> Vec<OcrWord> {
                     confidence: (conf / 100.0).clamp(0.0, 1.0),
                     line_size: height,
                     line_baseline: top + height,
+                    line: key,
                 },
             ))
         })

@@ -24,6 +24,9 @@ pub struct Limits {
     pub max_pages: usize,
     /// Largest decompressed size of any single stream (content, form, object stream).
     pub max_stream_bytes: usize,
+    /// Largest decompressed size of all the pages' contents and images of one document: a
+    /// bomb spread over many streams, each under `max_stream_bytes`, stops here.
+    pub max_document_bytes: usize,
     pub max_operations_per_page: usize,
     pub max_glyphs_per_page: usize,
     pub max_form_depth: usize,
@@ -34,6 +37,7 @@ impl Default for Limits {
         Limits {
             max_pages: 500,
             max_stream_bytes: 64 << 20,
+            max_document_bytes: 256 << 20,
             max_operations_per_page: 2_000_000,
             max_glyphs_per_page: 200_000,
             max_form_depth: 12,
@@ -54,6 +58,8 @@ pub enum PdfError {
     NoPages,
     #[error("the PDF has {pages} pages, over the limit of {limit}")]
     TooManyPages { pages: usize, limit: usize },
+    #[error("the PDF decompresses to more than {limit} bytes")]
+    TooMuchData { limit: usize },
 }
 
 /// The samples of a page's main image, for OCR.
@@ -141,8 +147,16 @@ pub fn read_text_layer(bytes: &[u8], limits: &Limits) -> Result<PdfText, PdfErro
         });
     }
     let mut pages = Vec::with_capacity(page_ids.len());
+    let mut decoded = 0usize;
     for (number, page_id) in page_ids {
-        pages.push(read_page(&doc, number, page_id, limits));
+        let (page, bytes) = read_page(&doc, number, page_id, limits);
+        decoded = decoded.saturating_add(bytes);
+        if decoded > limits.max_document_bytes {
+            return Err(PdfError::TooMuchData {
+                limit: limits.max_document_bytes,
+            });
+        }
+        pages.push(page);
     }
     Ok(PdfText {
         pages,
@@ -150,7 +164,13 @@ pub fn read_text_layer(bytes: &[u8], limits: &Limits) -> Result<PdfText, PdfErro
     })
 }
 
-fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) -> PdfPage {
+/// One page, and how many bytes its content and image decompressed to.
+fn read_page(
+    doc: &Document,
+    number: u32,
+    page_id: ObjectId,
+    limits: &Limits,
+) -> (PdfPage, usize) {
     let media_box = page_attribute(doc, page_id, b"MediaBox")
         .and_then(|o| o.as_array().ok())
         .and_then(|a| {
@@ -200,7 +220,11 @@ fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) ->
             .largest_image
             .map(|(id, _)| page_image(doc, id, limits));
     }
-    page
+    let image_bytes = match &page.image {
+        Some(PageImage::Ready(image)) => image.data.len(),
+        _ => 0,
+    };
+    (page, content.len() + image_bytes)
 }
 
 /// A page with fewer text characters than this is a candidate for OCR.
