@@ -270,8 +270,15 @@ fn image_page_size(image: &dossier_ocr::GrayImage, dpi: Option<f32>) -> (f32, f3
             image.height as f32 * 72.0 / dpi,
         ),
         None => {
-            let width = if image.height >= image.width { 595.0 } else { 842.0 };
-            (width, width * image.height as f32 / image.width.max(1) as f32)
+            let width = if image.height >= image.width {
+                595.0
+            } else {
+                842.0
+            };
+            (
+                width,
+                width * image.height as f32 / image.width.max(1) as f32,
+            )
         }
     }
 }
@@ -315,7 +322,12 @@ fn read_image(
             }
         }
     }
-    if pages.iter().map(dossier_layout::Page::char_count).sum::<usize>() < MIN_TEXT_CHARS {
+    if pages
+        .iter()
+        .map(dossier_layout::Page::char_count)
+        .sum::<usize>()
+        < MIN_TEXT_CHARS
+    {
         let reason = failure.unwrap_or_else(|| "aucun texte lisible sur l'image".into());
         return Err((reason, count));
     }

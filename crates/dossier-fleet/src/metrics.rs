@@ -59,7 +59,8 @@ impl Metrics {
 
     /// `dossier_ocr_pages_total`: pages read by OCR.
     pub fn ocr_pages(&self, pages: u32) {
-        self.ocr_pages.fetch_add(u64::from(pages), Ordering::Relaxed);
+        self.ocr_pages
+            .fetch_add(u64::from(pages), Ordering::Relaxed);
     }
 
     /// `dossier_stage_seconds{stage}`: fetch, read, check, publish, queue_wait.

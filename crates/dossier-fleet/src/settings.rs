@@ -82,14 +82,16 @@ pub struct ReadLimits {
 
 impl ReadLimits {
     pub fn read_options(&self) -> dossier_core::ReadOptions {
-        let mut options = dossier_core::ReadOptions::default();
-        options.max_file_bytes = usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX);
+        let mut options = dossier_core::ReadOptions {
+            max_file_bytes: usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX),
+            document_time: std::time::Duration::from_secs(self.document_seconds),
+            ..dossier_core::ReadOptions::default()
+        };
         options.pdf.max_pages = self.max_pages;
         options.pdf.max_stream_bytes = self.max_stream_bytes;
         options.pdf.max_document_bytes = self.max_document_bytes;
         options.ocr.max_pixels = self.max_image_pixels;
         options.ocr.page_time = std::time::Duration::from_secs(self.ocr_page_seconds);
-        options.document_time = std::time::Duration::from_secs(self.document_seconds);
         options
     }
 }

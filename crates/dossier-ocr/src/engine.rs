@@ -62,7 +62,9 @@ impl Engine {
         let height = c_int::try_from(image.height).map_err(|e| OcrError::Decode(e.to_string()))?;
         let expected = image.width as usize * image.height as usize;
         if image.pixels.len() < expected || expected == 0 {
-            return Err(OcrError::Decode("image incohérente avec ses dimensions".into()));
+            return Err(OcrError::Decode(
+                "image incohérente avec ses dimensions".into(),
+            ));
         }
         // SAFETY: the buffer holds width × height bytes (checked above), one byte per pixel
         // and `width` bytes per row; tesseract copies it into its own Pix before returning.
@@ -102,7 +104,9 @@ impl Engine {
             self.clear();
             return Err(OcrError::Engine("aucun résultat TSV".into()));
         }
-        let tsv = unsafe { CStr::from_ptr(text) }.to_string_lossy().into_owned();
+        let tsv = unsafe { CStr::from_ptr(text) }
+            .to_string_lossy()
+            .into_owned();
         unsafe { sys::TessDeleteText(text) };
         self.clear();
         Ok(tsv)
@@ -158,7 +162,9 @@ impl Monitor {
         if monitor.is_null() {
             return Err(OcrError::Engine("TessMonitorCreate a échoué".into()));
         }
-        let millis = c_int::try_from(deadline.as_millis()).unwrap_or(c_int::MAX).max(1);
+        let millis = c_int::try_from(deadline.as_millis())
+            .unwrap_or(c_int::MAX)
+            .max(1);
         // SAFETY: valid monitor.
         unsafe { sys::TessMonitorSetDeadlineMSecs(monitor, millis) };
         Ok(Monitor(monitor))

@@ -14,7 +14,10 @@ const MIN_DOTS: usize = 8;
 /// Erases leader dots in place; returns how many leaders were erased.
 pub(crate) fn erase_leaders(image: &mut GrayImage) -> usize {
     let factor = if image.width > 1800 { 2usize } else { 1 };
-    let (w, h) = (image.width as usize / factor, image.height as usize / factor);
+    let (w, h) = (
+        image.width as usize / factor,
+        image.height as usize / factor,
+    );
     if w < 16 || h < 16 || image.pixels.len() < image.width as usize * image.height as usize {
         return 0;
     }

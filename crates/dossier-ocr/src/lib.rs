@@ -191,8 +191,8 @@ fn decode_tiff_pages(bytes: &[u8], limits: &OcrLimits) -> Result<Vec<GrayImage>,
     use tiff::decoder::{Decoder, DecodingResult};
     let decode_error = |e: tiff::TiffError| OcrError::Decode(e.to_string());
     let mut tiff_limits = tiff::decoder::Limits::default();
-    tiff_limits.decoding_buffer_size = usize::try_from(limits.max_pixels.saturating_mul(4))
-        .unwrap_or(usize::MAX);
+    tiff_limits.decoding_buffer_size =
+        usize::try_from(limits.max_pixels.saturating_mul(4)).unwrap_or(usize::MAX);
     let mut decoder = Decoder::new(Cursor::new(bytes))
         .map_err(decode_error)?
         .with_limits(tiff_limits);

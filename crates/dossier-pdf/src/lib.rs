@@ -165,12 +165,7 @@ pub fn read_text_layer(bytes: &[u8], limits: &Limits) -> Result<PdfText, PdfErro
 }
 
 /// One page, and how many bytes its content and image decompressed to.
-fn read_page(
-    doc: &Document,
-    number: u32,
-    page_id: ObjectId,
-    limits: &Limits,
-) -> (PdfPage, usize) {
+fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) -> (PdfPage, usize) {
     let media_box = page_attribute(doc, page_id, b"MediaBox")
         .and_then(|o| o.as_array().ok())
         .and_then(|a| {

@@ -180,3 +180,49 @@ fn the_same_dossier_gets_the_same_verdict_id() {
     );
     assert_eq!(a["verdict_id"], b["verdict_id"]);
 }
+
+#[test]
+fn reading_limits_are_flags_and_a_limit_hit_is_an_unreadable_document() {
+    let extract = |file: &str, flags: &[&str]| {
+        let path = fixtures().join(file);
+        let mut args = vec![
+            "extract",
+            path.to_str().unwrap_or_default(),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(flags);
+        json_of(&dossier(&args))
+    };
+    // Out of time: the scan's OCR stops at the document's budget.
+    let report = extract(
+        "scans/scan-pass-request/devis.jpg",
+        &["--document-seconds", "0"],
+    );
+    assert_eq!(report["kind"], "unreadable", "{report:#}");
+    assert!(
+        report["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("budget"),
+        "{report:#}"
+    );
+    // Decompressed bytes per document.
+    let report = extract("documents/quote-00.pdf", &["--max-document-bytes", "100"]);
+    assert_eq!(report["kind"], "unreadable", "{report:#}");
+    assert!(
+        report["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("décompressé"),
+        "{report:#}"
+    );
+    // Image pixels.
+    let report = extract(
+        "scans/scan-pass-request/devis.jpg",
+        &["--max-image-pixels", "1000"],
+    );
+    assert_eq!(report["kind"], "unreadable", "{report:#}");
+    // Within the defaults the same files read.
+    assert_eq!(extract("documents/quote-00.pdf", &[])["kind"], "quote");
+}

@@ -89,6 +89,31 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     png.extend_from_slice(&60000u32.to_be_bytes());
     png.extend_from_slice(&60000u32.to_be_bytes());
     png.extend_from_slice(&[8, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // A TIFF whose first directory claims 60000×60000 8-bit pixels in one uncompressed strip
+    // that is not there.
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    let entries: [(u16, u16, u32); 8] = [
+        (256, 4, 60000),         // ImageWidth, LONG
+        (257, 4, 60000),         // ImageLength
+        (258, 3, 8),             // BitsPerSample, SHORT
+        (259, 3, 1),             // Compression: none
+        (262, 3, 1),             // Photometric: black is zero
+        (273, 4, 200),           // StripOffsets
+        (278, 4, 60000),         // RowsPerStrip
+        (279, 4, 3_600_000_000), // StripByteCounts
+    ];
+    tiff.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for (tag, kind, value) in entries {
+        tiff.extend_from_slice(&tag.to_le_bytes());
+        tiff.extend_from_slice(&kind.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&value.to_le_bytes());
+    }
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    // A JPEG that starts well and then is noise.
+    let mut garbage_jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+    garbage_jpeg.extend(b"JFIF\0\x01\x01\x01\x01\x2c\x01\x2c\0\0");
+    garbage_jpeg.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
     let nested = format!(
         "<< /Type /Catalog /Pages 2 0 R /X {}{} >>",
         "[".repeat(200_000),
@@ -121,6 +146,8 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         ("huge-image.pdf", pdf(&huge_image)),
         ("huge.jpg", jpeg),
         ("huge.png", png),
+        ("huge.tif", tiff),
+        ("garbage.jpg", garbage_jpeg),
         ("nested.pdf", pdf(&[nested, b"<< /Type /Pages /Kids [] /Count 0 >>".to_vec()])),
         ("page-tree-loop.pdf", pdf(&[b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(), b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(), b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>".to_vec()])),
         ("form-loop.pdf", pdf(&[

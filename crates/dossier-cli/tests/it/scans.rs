@@ -37,10 +37,7 @@ fn scanned_dossiers_mostly_get_their_status_and_none_passes_wrongly() {
         if status == wanted {
             right += 1;
         } else if status == "pass" {
-            failures.push(format!(
-                "{} passes but should be {wanted}",
-                dir.display()
-            ));
+            failures.push(format!("{} passes but should be {wanted}", dir.display()));
         }
         check_golden(dir, &verdict, &mut failures);
     }
@@ -58,12 +55,26 @@ fn scanned_dossiers_mostly_get_their_status_and_none_passes_wrongly() {
 fn a_paper_sign_in_sheet_is_measured_cell_by_cell() {
     // The fully signed sheet: every (trainee, half-day) cell carries a handwritten signature.
     let sheet = fixtures().join("scans/scan-pass-payment/emargement.pdf");
-    let report = json_of(&dossier(&["extract", &sheet.to_string_lossy(), "--format", "json"]));
+    let report = json_of(&dossier(&[
+        "extract",
+        &sheet.to_string_lossy(),
+        "--format",
+        "json",
+    ]));
     assert_eq!(report["kind"], "attendance_sheet", "{report:#}");
     assert_eq!(report["text_source"], "ocr");
     let fields = &report["fields"];
     let expected = fields["expected_slots"]["value"].as_u64().unwrap_or(0);
     assert!(expected >= 2, "{fields:#}");
-    assert_eq!(fields["signed_slots"]["value"].as_u64(), Some(expected), "{fields:#}");
-    assert!(fields["hours_by_trainee"]["confidence"].as_f64().unwrap_or(0.0) >= 0.6);
+    assert_eq!(
+        fields["signed_slots"]["value"].as_u64(),
+        Some(expected),
+        "{fields:#}"
+    );
+    assert!(
+        fields["hours_by_trainee"]["confidence"]
+            .as_f64()
+            .unwrap_or(0.0)
+            >= 0.6
+    );
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use dossier_ocr::{GrayImage, OcrError, OcrLimits, decode_pages, ocr_page};
 
 fn fixture(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(path)
 }
 
 /// A phone photo of a quote, from the generator.
@@ -69,7 +71,10 @@ fn a_page_upside_down_or_sideways_is_turned_upright() {
     assert!(text.contains("SIRET"), "upside down: {text}");
 
     let sideways = quarter(&image);
-    let size = (842.0, 842.0 * sideways.height as f32 / sideways.width as f32);
+    let size = (
+        842.0,
+        842.0 * sideways.height as f32 / sideways.width as f32,
+    );
     let page = ocr_page(&sideways, 1, size, &OcrLimits::default());
     let (text, portrait) = page
         .map(|p| (text_of(&p), p.height > p.width))
@@ -115,7 +120,10 @@ fn an_oversized_or_undecodable_image_is_refused() {
     let limits = OcrLimits::default();
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
     jpeg.extend(std::iter::repeat_n(0x5Au8, 500));
-    assert!(matches!(decode_pages(&jpeg, &limits), Err(OcrError::Decode(_))));
+    assert!(matches!(
+        decode_pages(&jpeg, &limits),
+        Err(OcrError::Decode(_))
+    ));
     let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
     png.extend_from_slice(&60000u32.to_be_bytes());
     png.extend_from_slice(&60000u32.to_be_bytes());
