@@ -27,16 +27,18 @@ test: setup
 	$(CARGO) test --workspace --locked
 	python3 scripts/check_deploy.py
 
-# Benchmarks against their anchors (pdftotext -layout), on the fixtures and, when present,
-# the third-party documents of ../shared/benchmarks.
+# Benchmarks against their anchors (pdftotext -layout, the tesseract CLI), on the fixtures
+# and, when present, the third-party documents of ../shared/benchmarks.
 bench: build
 	@scripts/bench.sh
+	@python3 scripts/bench_ocr.py
 
-# Regenerate the fixture documents and dossiers (needs python3 and fpdf2), then the golden
-# verdicts.
+
+# Regenerate the fixture documents, dossiers and scans (needs python3 with fpdf2, Pillow and
+# numpy, and pdftoppm), then the golden verdicts.
 fixtures:
 	python3 fixtures/generator/generate.py
-	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it dossiers
+	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it -- dossiers scans
 
 golden:
 	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it dossiers
