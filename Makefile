@@ -41,7 +41,7 @@ fixtures:
 	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it -- dossiers scans
 
 golden:
-	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it dossiers
+	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it -- dossiers scans
 
 # Fleet throughput and latency on the local broker (workers started and stopped here).
 loadgen: build
