@@ -3,6 +3,7 @@
 # Prints ratios; performance is never asserted in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export OMP_THREAD_LIMIT=1  # tesseract's OpenMP threads would contend with the workers' own
 bin=./target/release/dossier
 shared=../shared/benchmarks
 

@@ -4,6 +4,7 @@
 # compared with in-process `validate` of the same dossiers. Workers are stopped with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export OMP_THREAD_LIMIT=1  # tesseract's OpenMP threads would contend with the workers' own
 scripts/setup.sh broker
 data=$(mktemp -d)
 export DOSSIER_STORAGE_URL="file://$data" DOSSIER_LOG=warn
@@ -15,7 +16,10 @@ trap 'kill -TERM $ew $vw 2>/dev/null; wait $ew $vw 2>/dev/null; rm -rf "$data"' 
 sleep 1
 echo "== warm-up: every fixture dossier once, text and scanned (extractions stored once, as for re-uploads)"
 $bin/dossier loadgen --count 38 --rate 0 --timeout 300 >/dev/null
-echo "== throughput: 300 dossiers as fast as possible"
-$bin/dossier loadgen --count 300 --rate 0
-echo "== latency: 200 dossiers at 10 dossiers/s"
+text=(fixtures/dossiers/*/)
+echo "== throughput: 300 text dossiers as fast as possible"
+$bin/dossier loadgen --count 300 --rate 0 "${text[@]}"
+echo "== latency: 200 text dossiers at 10 dossiers/s"
+$bin/dossier loadgen --count 200 --rate 10 "${text[@]}"
+echo "== mixed: 200 dossiers, text and scanned fixtures, at 10 dossiers/s (anchor: validate, OCR included)"
 $bin/dossier loadgen --count 200 --rate 10

@@ -54,6 +54,11 @@ impl Engine {
         }
         // SAFETY: valid handle.
         unsafe { sys::TessBaseAPISetPageSegMode(handle, psm) };
+        // tesseract prints diagnostics ("Invalid resolution 0 dpi", "Too few characters") on
+        // stderr, between the workers' JSON log lines; what matters is logged by the caller.
+        let (name, value) = (c"debug_file", c"/dev/null");
+        // SAFETY: valid handle and NUL-terminated strings.
+        unsafe { sys::TessBaseAPISetVariable(handle, name.as_ptr(), value.as_ptr()) };
         Ok(engine)
     }
 
