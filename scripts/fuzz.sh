@@ -7,13 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-10}
 export RUSTC_BOOTSTRAP=1
-targets=(pdf_text_layer read_document french_parsers dossier_json)
+targets=(${FUZZ_TARGETS:-pdf_text_layer read_document french_parsers dossier_json image_decode})
 mkdir -p fuzz/corpus && for t in "${targets[@]}"; do mkdir -p "fuzz/corpus/$t"; done
 for t in pdf_text_layer read_document; do
   mkdir -p "fuzz/corpus/$t"
   cp -n fixtures/documents/*.pdf fixtures/hostile/*.pdf "fuzz/corpus/$t/" 2>/dev/null || true
 done
 mkdir -p fuzz/corpus/dossier_json && cp -n fixtures/dossiers/*/dossier.json fuzz/corpus/dossier_json/ 2>/dev/null || true
+mkdir -p fuzz/corpus/image_decode && cp -n fixtures/scans/*/*.jpg fixtures/scans/*/*.tif "fuzz/corpus/image_decode/" 2>/dev/null || true
 (cd fuzz && cargo fuzz build --sanitizer none -O)
 run() {
   local t=$1
@@ -27,5 +28,7 @@ run() {
   echo "$t: $(grep -Eo '#[0-9]+ +DONE.*' "fuzz/target/fuzz-$t.log" | tail -1) crashers: $found"
 }
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
-  run "${targets[i]}" & run "${targets[i+1]}" & wait
+  run "${targets[i]}" &
+  if [ -n "${targets[i+1]:-}" ]; then run "${targets[i+1]}" & fi
+  wait
 done

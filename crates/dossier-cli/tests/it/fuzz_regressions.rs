@@ -17,7 +17,7 @@ fn inputs(target: &str) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn fuzz_crashers_stay_fixed() {
-    for target in ["pdf_text_layer", "read_document"] {
+    for target in ["pdf_text_layer", "read_document", "image_decode"] {
         for input in inputs(target) {
             let output = dossier(&["extract", &input.to_string_lossy(), "--format", "json"]);
             assert_eq!(
