@@ -318,7 +318,10 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
                 .map(|w| w.size)
                 .fold(f32::INFINITY, f32::min)
                 .min(row.line.size);
-            let half = ((anchor - row_centre) / 2.0).clamp(name_size * 0.8, name_size * 2.5);
+            // max/min rather than clamp: no panic whatever the sizes read.
+            let half = ((anchor - row_centre) / 2.0)
+                .max(name_size * 0.8)
+                .min(name_size * 2.5);
             anchor = row_centre;
             let entry = marks.entry(name).or_default();
             for (column, text) in texts.iter().enumerate() {
