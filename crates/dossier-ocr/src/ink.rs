@@ -129,40 +129,10 @@ fn erase_words(ink: &mut [bool], w: usize, h: usize, words: &[OcrWord], factor: 
 fn erase_runs(ink: &mut [bool], w: usize, h: usize, length: usize) {
     let mut rule = vec![false; w * h];
     for y in 0..h {
-        let mut x = 0;
-        while x < w {
-            if !ink[y * w + x] {
-                x += 1;
-                continue;
-            }
-            let start = x;
-            while x < w && ink[y * w + x] {
-                x += 1;
-            }
-            if x - start >= length {
-                for i in start..x {
-                    rule[y * w + i] = true;
-                }
-            }
-        }
+        mark_runs(ink, &mut rule, y * w, 1, w, length);
     }
     for x in 0..w {
-        let mut y = 0;
-        while y < h {
-            if !ink[y * w + x] {
-                y += 1;
-                continue;
-            }
-            let start = y;
-            while y < h && ink[y * w + x] {
-                y += 1;
-            }
-            if y - start >= length {
-                for i in start..y {
-                    rule[i * w + x] = true;
-                }
-            }
-        }
+        mark_runs(ink, &mut rule, x, w, h, length);
     }
     for y in 0..h {
         for x in 0..w {
@@ -175,6 +145,35 @@ fn erase_runs(ink: &mut [bool], w: usize, h: usize, length: usize) {
                         ink[ny as usize * w + nx as usize] = false;
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Marks in `rule` the runs of ink at least `length` long along one row or column: `count`
+/// pixels from index `start`, `step` apart.
+fn mark_runs(
+    ink: &[bool],
+    rule: &mut [bool],
+    start: usize,
+    step: usize,
+    count: usize,
+    length: usize,
+) {
+    let at = |i: usize| start + i * step;
+    let mut i = 0;
+    while i < count {
+        if !ink[at(i)] {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while i < count && ink[at(i)] {
+            i += 1;
+        }
+        if i - first >= length {
+            for j in first..i {
+                rule[at(j)] = true;
             }
         }
     }
