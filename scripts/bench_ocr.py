@@ -12,7 +12,7 @@ speed-up of two pages read at once on two cores. Sets:
   - the generated fixture documents rendered at 300 dpi and skewed by up to ±2.5° (truth:
     their own text layer as read by `dossier extract --show-text`)
 Needs: tesseract (tesseract-ocr), pdftoppm, Pillow for the fixture renders.
-Usage: scripts/bench_ocr.py [--limit N]
+Usage: scripts/bench_ocr.py [--limit N] [--rounds N] [--sets tapuscorpus,tesseract-ocr-test,fixtures]
 """
 
 import argparse
@@ -181,11 +181,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=40, help="pages per set")
     parser.add_argument("--rounds", type=int, default=2, help="readings of each page by each reader")
+    parser.add_argument("--sets", default="tapuscorpus,tesseract-ocr-test,fixtures",
+                        help="comma-separated sets to run")
     args = parser.parse_args()
+    sets = args.sets.split(",")
     if not os.path.exists(BIN):
         sys.exit("build first: cargo build --release -p dossier-cli")
-    run_set("tapuscorpus", pairs_tapuscorpus(args.limit), args.rounds)
-    run_set("tesseract-ocr-test", pairs_tesseract_test(args.limit), args.rounds)
+    if "tapuscorpus" in sets:
+        run_set("tapuscorpus", pairs_tapuscorpus(args.limit), args.rounds)
+    if "tesseract-ocr-test" in sets:
+        run_set("tesseract-ocr-test", pairs_tesseract_test(args.limit), args.rounds)
+    if "fixtures" not in sets:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         try:
             fixtures = pairs_fixtures(tmp, args.limit)

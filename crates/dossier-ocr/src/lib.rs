@@ -201,9 +201,6 @@ fn decode_tiff_pages(bytes: &[u8], limits: &OcrLimits) -> Result<Vec<GrayImage>,
         let (width, height) = decoder.dimensions().map_err(decode_error)?;
         check_size(u64::from(width), u64::from(height), limits)?;
         let colortype = decoder.colortype().map_err(decode_error)?;
-        let white_is_zero = decoder
-            .get_tag_u32(tiff::tags::Tag::PhotometricInterpretation)
-            .is_ok_and(|v| v == 0);
         let samples = match colortype {
             tiff::ColorType::Gray(1) => 0,
             tiff::ColorType::Gray(_) => 1,
@@ -220,15 +217,13 @@ fn decode_tiff_pages(bytes: &[u8], limits: &OcrLimits) -> Result<Vec<GrayImage>,
         };
         let count = width as usize * height as usize;
         let samples = if samples == 0 {
-            // Bilevel (fax, CCITT G4): rows of packed bits.
+            // Bilevel (fax, CCITT G4): rows of packed bits. The decoder has already turned
+            // a WhiteIsZero page (most fax and G4 scans) into 0 = black, as it does for gray.
             values = unpack_bits(&values, width as usize, height as usize)?;
             1
         } else {
             samples
         };
-        if white_is_zero {
-            values.iter_mut().for_each(|v| *v = 255 - *v);
-        }
         if values.len() < count * samples {
             return Err(OcrError::Decode("page TIFF tronquée".into()));
         }
@@ -258,7 +253,7 @@ fn decode_tiff_pages(bytes: &[u8], limits: &OcrLimits) -> Result<Vec<GrayImage>,
     Ok(pages)
 }
 
-/// Rows of 1-bit samples (1 = white unless inverted later) into one byte per pixel.
+/// Rows of 1-bit samples (1 = white) into one byte per pixel.
 fn unpack_bits(data: &[u8], width: usize, height: usize) -> Result<Vec<u8>, OcrError> {
     let row_bytes = width.div_ceil(8);
     if data.len() < row_bytes * height {
@@ -463,10 +458,10 @@ fn recognize(image: &GrayImage, dpi: u32, deadline: Instant) -> Result<Vec<OcrWo
     if remaining.is_zero() {
         return Err(OcrError::Timeout(0.0));
     }
-    let tsv = with_engine(Mode::Recognize, |engine| {
-        engine.recognize_tsv(image, dpi, remaining)
+    let words = with_engine(Mode::Recognize, |engine| {
+        engine.recognize_words(image, dpi, remaining)
     })?;
-    Ok(words_from_tsv(&tsv))
+    Ok(words_by_line(words))
 }
 
 /// Reads one page image. `page_size` is the page's size in PDF points (for an image upload,
@@ -642,42 +637,12 @@ fn is_rule_artifact(word: &OcrWord) -> bool {
         && (word.width < word.height * 0.5 || word.text.chars().count() == 1)
 }
 
-/// Tesseract's TSV: level, page, block, paragraph, line, word, left, top, width, height,
-/// confidence, text. Word rows (level 5) become words in image pixels, each with its line's
-/// font size (from the median height of the line's confident words of two letters or more,
-/// which is about 0.72 em) and baseline (the median bottom of its words).
-fn words_from_tsv(tsv: &str) -> Vec<OcrWord> {
-    let mut words: Vec<((u32, u32, u32), OcrWord)> = tsv
-        .lines()
-        .filter_map(|row| {
-            let cols: Vec<&str> = row.split('\t').collect();
-            if cols.len() < 12 || cols[0] != "5" {
-                return None;
-            }
-            let num = |i: usize| cols[i].trim().parse::<f32>().ok();
-            let (left, top, width, height, conf) = (num(6)?, num(7)?, num(8)?, num(9)?, num(10)?);
-            let text = cols[11].trim();
-            if text.is_empty() || conf < 0.0 {
-                return None;
-            }
-            let id = |i: usize| cols[i].trim().parse::<u32>().ok();
-            let key = (id(2)?, id(3)?, id(4)?);
-            Some((
-                key,
-                OcrWord {
-                    text: text.to_string(),
-                    left,
-                    top,
-                    width,
-                    height,
-                    confidence: (conf / 100.0).clamp(0.0, 1.0),
-                    line_size: height,
-                    line_baseline: top + height,
-                    line: key,
-                },
-            ))
-        })
-        .collect();
+/// Gives each of tesseract's words its line's font size (from the median height of the
+/// line's confident words of two letters or more, which is about 0.72 em) and baseline (the
+/// median bottom of its words).
+fn words_by_line(words: Vec<OcrWord>) -> Vec<OcrWord> {
+    let mut words: Vec<((u32, u32, u32), OcrWord)> =
+        words.into_iter().map(|w| (w.line, w)).collect();
     let mut start = 0;
     while start < words.len() {
         let key = words[start].0;

@@ -116,6 +116,33 @@ fn every_page_of_a_multi_page_tiff_is_decoded() {
 }
 
 #[test]
+fn a_white_is_zero_tiff_reads_as_printed() {
+    // Most fax and CCITT G4 scans say "0 is white": a page of ink value 40 is light paper.
+    use tiff::encoder::{TiffEncoder, colortype};
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    if let Ok(mut encoder) = TiffEncoder::new(&mut bytes) {
+        encoder
+            .write_image::<colortype::Gray8>(64, 48, &[40u8; 64 * 48])
+            .unwrap_or_else(|e| panic!("encode: {e}"));
+    }
+    let mut bytes = bytes.into_inner();
+    // PhotometricInterpretation (tag 262, SHORT, count 1) from BlackIsZero to WhiteIsZero.
+    let entry = [0x06, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00];
+    let at = bytes
+        .windows(entry.len())
+        .position(|w| w == entry)
+        .unwrap_or_else(|| panic!("no photometric entry in the encoded TIFF"));
+    bytes[at + 8] = 0;
+    let pages = decode_pages(&bytes, &OcrLimits::default()).unwrap_or_default();
+    assert_eq!(pages.len(), 1);
+    assert!(
+        pages[0].pixels.iter().all(|p| *p == 215),
+        "{:?}",
+        &pages[0].pixels[..4]
+    );
+}
+
+#[test]
 fn an_oversized_or_undecodable_image_is_refused() {
     let limits = OcrLimits::default();
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
