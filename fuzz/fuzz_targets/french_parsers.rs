@@ -23,4 +23,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = dossier_parse::find_vat_numbers(&text);
     let _ = dossier_parse::parse_amount(&text);
+    for r in dossier_parse::ocr_amount_readings(&text) {
+        assert!(text.get(r.start..r.end).is_some());
+    }
 });

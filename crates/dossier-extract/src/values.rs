@@ -13,11 +13,7 @@ use crate::view::re;
 
 /// The first amount, preferring one written as money (currency mark or cents).
 pub(crate) fn amount(text: &str) -> Option<(Decimal, usize, usize)> {
-    let found = parse::find_amounts(text);
-    let best = found
-        .iter()
-        .find(|m| m.has_currency || m.has_decimals)
-        .or(found.first())?;
+    let best = parse::first_money_amount(text)?;
     let mut value = best.value;
     value.rescale(2);
     Some((value, best.start, best.end))

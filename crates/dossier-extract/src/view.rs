@@ -8,7 +8,7 @@
 //! lines just below whose column overlaps the label ("Date de début" above "02/03/2026").
 
 use dossier_contract::Field;
-use dossier_layout::{BBox, DocText, Line};
+use dossier_layout::{BBox, DocText, Line, Page, TextSource};
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -19,6 +19,9 @@ pub(crate) struct LineView<'a> {
     pub(crate) page_height: f32,
     pub(crate) line: &'a Line,
     pub(crate) folded: String,
+    /// Whether the line was read by OCR (its digits may be misread) rather than from a text
+    /// layer.
+    pub(crate) ocr: bool,
     /// For each byte of `folded` (plus one past the end), the byte offset in the original.
     map: Vec<usize>,
     /// Start offset of each word in the original text.
@@ -26,7 +29,7 @@ pub(crate) struct LineView<'a> {
 }
 
 impl<'a> LineView<'a> {
-    fn new(page: u32, page_height: f32, line: &'a Line) -> LineView<'a> {
+    fn new(page: &'a Page, line: &'a Line) -> LineView<'a> {
         let (folded, map) = fold(&line.text);
         let mut word_starts = Vec::with_capacity(line.words.len());
         let mut offset = 0;
@@ -35,10 +38,11 @@ impl<'a> LineView<'a> {
             offset += word.text.len() + 1;
         }
         LineView {
-            page,
-            page_height,
+            page: page.number,
+            page_height: page.height,
             line,
             folded,
+            ocr: page.source == TextSource::Ocr,
             map,
             word_starts,
         }
@@ -133,11 +137,7 @@ impl<'a> DocView<'a> {
         let lines = text
             .pages
             .iter()
-            .flat_map(|p| {
-                p.lines
-                    .iter()
-                    .map(move |l| LineView::new(p.number, p.height, l))
-            })
+            .flat_map(|p| p.lines.iter().map(move |l| LineView::new(p, l)))
             .collect();
         DocView { lines, text }
     }

@@ -14,7 +14,9 @@ pub mod duration;
 pub mod format;
 pub mod ids;
 
-pub use amount::{AmountMatch, find_amounts, parse_amount};
+pub use amount::{
+    AmountMatch, AmountReading, find_amounts, first_money_amount, ocr_amount_readings, parse_amount,
+};
 pub use date::{DateMatch, find_date_range, find_dates, parse_date};
 pub use duration::{find_duration_hours, find_time_range};
 pub use format::{format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr};

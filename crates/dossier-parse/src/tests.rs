@@ -47,6 +47,52 @@ fn amounts_in_text_skip_percentages_and_dates() {
 }
 
 #[test]
+fn ocr_amount_readings_list_the_text_as_read_then_its_repairs() {
+    // (text as OCR read it, readings in order; "!" marks a repaired reading)
+    let cases: &[(&str, &[&str])] = &[
+        ("1 234,56 €", &["1234.56"]),
+        ("1 234 56 €", &["56", "!1234.56"]),
+        ("1 234;56 €", &["56", "!1234.56"]),
+        ("1 80000 €", &["!1800.00"]),
+        ("180000 €", &["180000", "!1800.00"]),
+        ("1.80000", &["!1800.00"]),
+        ("1 5OO,OO €", &["1", "!1500.00"]),
+        ("l 200,00 €", &["200.00", "!1200.00"]),
+        ("(20 %) 240,00 €", &["240.00"]),
+        ("le 03/02/2026", &[]),
+    ];
+    for (text, expected) in cases {
+        let got: Vec<String> = ocr_amount_readings(text)
+            .iter()
+            .map(|r| {
+                let mut value = r.value;
+                value.rescale(2);
+                let shown = value.normalize().to_string();
+                if r.repaired {
+                    format!("!{shown}")
+                } else {
+                    shown
+                }
+            })
+            .collect();
+        let want: Vec<String> = expected
+            .iter()
+            .map(|e| {
+                let (mark, number) = e.strip_prefix('!').map_or(("", *e), |n| ("!", n));
+                format!("{mark}{}", dec(number).normalize())
+            })
+            .collect();
+        assert_eq!(got, want, "{text}");
+        for reading in ocr_amount_readings(text) {
+            assert!(
+                reading.start < reading.end && reading.end <= text.len(),
+                "{text}"
+            );
+        }
+    }
+}
+
+#[test]
 fn dates() {
     let cases: &[(&str, Option<NaiveDate>)] = &[
         ("03/02/2026", Some(ymd(2026, 2, 3))),
