@@ -266,10 +266,35 @@ pub(crate) fn find_labeled<T>(
                     break;
                 }
             }
+            let below = || {
+                value_below(
+                    view,
+                    index,
+                    line.span_bbox(line.orig(m.start()), after),
+                    parse,
+                )
+            };
+            // A label in a table row (several cells) heads a column: its value is the cell
+            // below it, whatever else the row below holds.
+            let in_table = line.line.cells.len() > 1;
+            if in_table && let Some(found) = below() {
+                out.push(found);
+                break;
+            }
             // Prose wraps: a value may start at the end of this line and end on the next.
+            // OCR sizes a line from its letters' boxes, so two lines of one paragraph differ
+            // by more than a text layer's half point ("(35" against "heures)"); such lines
+            // are joined only for a value that starts on the label's line, so that a table's
+            // header row ("Total HT   Total TTC") does not read the row below as prose.
+            let size_gap = view
+                .lines
+                .get(index + 1)
+                .map_or(f32::MAX, |n| (n.line.size - line.line.size).abs());
+            let same_size = size_gap < 0.5;
+            let ocr_same_size = line.ocr && size_gap < line.line.size * 0.2;
             if let Some(next) = view.lines.get(index + 1).filter(|n| {
                 n.page == line.page
-                    && (n.line.size - line.line.size).abs() < 0.5
+                    && (same_size || ocr_same_size)
                     && line.line.bbox.y0 - n.line.bbox.y1 < line.line.size * 0.8
             }) {
                 let joined = format!("{rest} {}", next.text());
@@ -279,7 +304,8 @@ pub(crate) fn find_labeled<T>(
                         .filter(|c| c.is_alphabetic())
                         .count()
                         <= 40;
-                    if close && end > rest.len() {
+                    let starts_here = start < rest.len();
+                    if close && end > rest.len() && (same_size || starts_here) {
                         let mut found = if start > rest.len() {
                             found_at(
                                 view,
@@ -299,12 +325,7 @@ pub(crate) fn find_labeled<T>(
                     }
                 }
             }
-            if let Some(found) = value_below(
-                view,
-                index,
-                line.span_bbox(line.orig(m.start()), after),
-                parse,
-            ) {
+            if !in_table && let Some(found) = below() {
                 out.push(found);
                 break;
             }

@@ -58,11 +58,11 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
 });
 #[allow(clippy::expect_used)]
 static TEXTUAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<d>1\s?er|[0-3]?\d)\s+(?P<m>janvier|janv\.?|f[ée]vrier|f[ée]vr?\.?|mars|avril|avr\.?|mai|juin|juillet|juil\.?|ao[uû]t|septembre|sept?\.?|octobre|oct\.?|novembre|nov\.?|d[ée]cembre|d[ée]c\.?)\s+(?P<y>\d{4})\b").expect("textual date")
+    Regex::new(r"(?i)\b(?P<d>[1lI]\s?er|[0-3]?\d)\s*(?P<m>janvier|janv\.?|f[ée]vrier|f[ée]vr?\.?|mars|avril|avr\.?|mai|juin|juillet|juil\.?|ao[uû]t|septembre|sept?\.?|octobre|oct\.?|novembre|nov\.?|d[ée]cembre|d[ée]c\.?)\s+(?P<y>\d{4})\b").expect("textual date")
 });
 #[allow(clippy::expect_used)]
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:du|de|from)\s+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(?P<d1>1\s?er|[0-3]?\d)(?:\s*(?P<sep1>[/.])\s*(?P<m1n>[01]?\d)(?:\s*[/.]\s*(?P<y1n>\d{4}|\d{2}))?|\s+(?P<m1t>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)(?:\s+(?P<y1t>\d{4}))?)?\s+(?:au|à|a|jusqu'au|-)\s+").expect("range")
+    Regex::new(r"(?i)\b(?:du|de|from)\s+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(?P<d1>[1lI]\s?er|[0-3]?\d)(?:\s*(?P<sep1>[/.])\s*(?P<m1n>[01]?\d)(?:\s*[/.]\s*(?P<y1n>\d{4}|\d{2}))?|\s*(?P<m1t>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)(?:\s+(?P<y1t>\d{4}))?)?\s+(?:au|à|a|jusqu'au|-)\s+").expect("range")
 });
 
 fn month_number(name: &str) -> Option<u32> {
@@ -77,7 +77,12 @@ fn year_value(raw: &str) -> Option<i32> {
     (1990..=2100).contains(&y).then_some(y)
 }
 
+/// The day of "12", "1er", "1 er", or of "ler" and "Ier" (the "1er" OCR reads with an l or
+/// an I: the "er" leaves no other reading).
 fn day_value(raw: &str) -> Option<u32> {
+    if raw.ends_with("er") {
+        return Some(1);
+    }
     let cleaned: String = raw.chars().filter(char::is_ascii_digit).collect();
     cleaned.parse().ok()
 }

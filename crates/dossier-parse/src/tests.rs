@@ -101,6 +101,11 @@ fn dates() {
         ("2026-02-03", Some(ymd(2026, 2, 3))),
         ("3 février 2026", Some(ymd(2026, 2, 3))),
         ("1er mars 2026", Some(ymd(2026, 3, 1))),
+        // OCR glues a day to its month when the print is tight.
+        ("1erjuin 2026", Some(ymd(2026, 6, 1))),
+        ("26mai 2026", Some(ymd(2026, 5, 26))),
+        ("ler août 2024", Some(ymd(2024, 8, 1))),
+        ("Ier août 2024", Some(ymd(2024, 8, 1))),
         ("31/02/2026", None),
         ("03/02/1850", None),
     ];
@@ -135,6 +140,18 @@ fn date_ranges() {
             (ymd(2026, 3, 2), ymd(2026, 3, 6)),
         ),
         ("Du 2/03 au 6/03/2026", (ymd(2026, 3, 2), ymd(2026, 3, 6))),
+        (
+            "du 26 mai 2026 au 1erjuin 2026",
+            (ymd(2026, 5, 26), ymd(2026, 6, 1)),
+        ),
+        (
+            "du 26mai au 1erjuin 2026",
+            (ymd(2026, 5, 26), ymd(2026, 6, 1)),
+        ),
+        (
+            "valable du ler août 2024 au 31 juillet 2027",
+            (ymd(2024, 8, 1), ymd(2027, 7, 31)),
+        ),
     ];
     for (input, (start, end)) in cases {
         let found = find_date_range(input).map(|(s, e, _, _)| (s, e));

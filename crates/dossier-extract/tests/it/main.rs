@@ -13,10 +13,19 @@ use rust_decimal::Decimal;
 /// An A4 page whose lines are `rows`, 11-point text, each " | "-separated cell in its own
 /// column; every word gets `confidence`.
 fn page(rows: &[&str], source: TextSource, confidence: f32) -> DocText {
-    let (width, height, size) = (595.0f32, 842.0f32, 11.0f32);
+    let sized: Vec<(&str, f32)> = rows.iter().map(|r| (*r, 11.0)).collect();
+    page_sized(&sized, source, confidence)
+}
+
+/// As [`page`], each line with its own font size (OCR sizes lines from their letters).
+fn page_sized(rows: &[(&str, f32)], source: TextSource, confidence: f32) -> DocText {
+    let (width, height) = (595.0f32, 842.0f32);
     let mut glyphs = Vec::new();
-    for (row, line) in rows.iter().enumerate() {
-        let baseline = height - 60.0 - row as f32 * 22.0;
+    let mut baseline = height - 60.0;
+    for (line, size) in rows {
+        let size = *size;
+        // Single-spaced: the next baseline one and a third of this line's size below.
+        baseline -= size * 1.35;
         for (column, cell) in line.split(" | ").enumerate() {
             let mut x = 50.0 + column as f32 * 280.0;
             for word in cell.split_whitespace() {
@@ -193,4 +202,50 @@ fn ocr_misreadings_of_totals_are_undone_by_their_arithmetic() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_duration_wrapped_onto_a_line_read_smaller_is_found() {
+    // OCR sized "(35" taller than "heures)" on the next line of the same sentence.
+    let rows = [
+        ("CONVENTION DE FORMATION", 14.0),
+        ("Organisme de formation : Forma Plus SAS", 11.0),
+        (
+            "La formation se déroulera du 24/08/2026 au 28/08/2026, durée de5 jours (35",
+            12.4,
+        ),
+        ("heures), au bénéfice de 5 salariés.", 10.6),
+        ("Total HT | 4 550,00 €", 11.0),
+    ];
+    let extraction = extract(&page_sized(&rows, TextSource::Ocr, 0.9));
+    let duration = extraction.fields.duration_hours.as_ref().map(|f| f.value);
+    assert_eq!(duration, Some(dec("35")));
+}
+
+#[test]
+fn totals_under_a_header_row_are_read_in_their_columns() {
+    // "Total hors taxes   Total TTC" over "1 128,00 EUR   1 138,00 EUR": each label takes the
+    // value below it, not the first value of the row below, on a scan (rows sized apart
+    // by OCR) as on a text layer (rows of one size).
+    for (source, value_size) in [
+        (TextSource::Ocr, 9.6),
+        (TextSource::Ocr, 11.0),
+        (TextSource::TextLayer, 11.0),
+    ] {
+        let mut rows: Vec<(String, f32)> = quote(&[]).into_iter().map(|r| (r, 11.0)).collect();
+        rows.push(("Total hors taxes | Total TTC".into(), 11.0));
+        rows.push(("1 128,00 EUR | 1 138,00 EUR".into(), value_size));
+        rows.push(("TVA non applicable, art. 293 B du CGI".into(), 11.0));
+        let rows: Vec<(&str, f32)> = rows.iter().map(|(r, s)| (r.as_str(), *s)).collect();
+        let fields = extract(&page_sized(&rows, source, 0.9)).fields;
+        let read = (
+            fields.total_ht.as_ref().map(|f| f.value),
+            fields.total_ttc.as_ref().map(|f| f.value),
+        );
+        assert_eq!(
+            read,
+            (Some(dec("1128.00")), Some(dec("1138.00"))),
+            "{source:?}, values at {value_size} pt"
+        );
+    }
 }
