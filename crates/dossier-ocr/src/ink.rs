@@ -19,20 +19,16 @@ const PRINT_CONFIDENCE: f32 = 0.75;
 /// At most this many blobs per page: a photo of a textured surface must not flood the reader.
 const MAX_MARKS: usize = 4_000;
 
-pub(crate) fn ink_marks(
-    image: &GrayImage,
-    words: &[OcrWord],
-    sx: f32,
-    sy: f32,
-    page_height: f32,
-) -> Vec<InkMark> {
+/// The page's non-text ink as components, in the reduced image's pixels (`factor` pixels of
+/// the page per pixel): thresholded, confident print words and table rules erased.
+fn non_text_ink(image: &GrayImage, words: &[OcrWord]) -> Option<(Vec<Blob>, usize)> {
     let factor = if image.width > 1800 { 2usize } else { 1 };
     let (w, h) = (
         image.width as usize / factor,
         image.height as usize / factor,
     );
     if w < 16 || h < 16 || image.pixels.len() < image.width as usize * image.height as usize {
-        return Vec::new();
+        return None;
     }
     let gray = reduce(image, factor, w, h);
     let mut ink = threshold_local(&gray, w, h);
@@ -40,9 +36,52 @@ pub(crate) fn ink_marks(
     // Table rules: runs longer than about 8 mm at 150 dpi are lines, not handwriting.
     let rule = (48 * 2 / factor.max(1)).max(24);
     erase_runs(&mut ink, w, h, rule);
+    Some((blobs(&ink, w, h), factor))
+}
+
+/// Boxes, in the page's pixels, of the handwriting on the page: blobs of non-text ink at
+/// least `width` wide and half `height` tall (a signature's scribble is one connected
+/// stroke, far wider than a printed letter). tesseract's layout analysis takes a table row
+/// of signatures for a picture and drops the printed names beside them with it.
+pub(crate) fn handwriting(
+    image: &GrayImage,
+    words: &[OcrWord],
+    width: f32,
+    height: f32,
+) -> Vec<(usize, usize, usize, usize)> {
+    let Some((blobs, factor)) = non_text_ink(image, words) else {
+        return Vec::new();
+    };
+    blobs
+        .into_iter()
+        .filter(|b| {
+            ((b.x1 - b.x0 + 1) * factor) as f32 >= width
+                && ((b.y1 - b.y0 + 1) * factor) as f32 >= height * 0.5
+        })
+        .map(|b| {
+            (
+                b.x0 * factor,
+                b.y0 * factor,
+                ((b.x1 + 1) * factor).min(image.width as usize),
+                ((b.y1 + 1) * factor).min(image.height as usize),
+            )
+        })
+        .collect()
+}
+
+pub(crate) fn ink_marks(
+    image: &GrayImage,
+    words: &[OcrWord],
+    sx: f32,
+    sy: f32,
+    page_height: f32,
+) -> Vec<InkMark> {
+    let Some((blobs, factor)) = non_text_ink(image, words) else {
+        return Vec::new();
+    };
     let scale_x = sx * factor as f32;
     let scale_y = sy * factor as f32;
-    blobs(&ink, w, h)
+    blobs
         .into_iter()
         .map(|b| InkMark {
             bbox: BBox {

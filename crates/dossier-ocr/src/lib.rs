@@ -619,7 +619,30 @@ fn read_words(
             }
         }
     }
-    let (image, words, turn, quality, _) = best;
+    let (image, mut words, turn, mut quality, good) = best;
+    // Signatures in a table row can make tesseract drop the row's printed names with them
+    // (it takes the row for a picture): with handwriting on the page, read it again with the
+    // scribbles whited out, and keep that reading if it holds more well-read text. The ink
+    // is still measured on the page as it is.
+    if let Some(line_height) = median_word_height(&words) {
+        let scribbles = ink::handwriting(&image, &words, line_height * 2.5, line_height);
+        if scribbles.len() >= 2 {
+            let mut clean = image.clone();
+            white_out(&mut clean, &scribbles);
+            let again = recognize(&clean, dpi, deadline)?;
+            let (quality_again, good_again) = reading_quality(&again);
+            tracing::debug!(
+                scribbles = scribbles.len(),
+                good,
+                good_again,
+                "page read again without its handwriting"
+            );
+            if good_again > good {
+                words = again;
+                quality = quality_again;
+            }
+        }
+    }
     Ok(Reading {
         image,
         words,
@@ -627,6 +650,32 @@ fn read_words(
         quality,
         leaders,
     })
+}
+
+/// The median height of the confidently read words of two letters or more, in pixels.
+fn median_word_height(words: &[OcrWord]) -> Option<f32> {
+    let mut heights: Vec<f32> = words
+        .iter()
+        .filter(|w| {
+            w.confidence >= 0.75 && w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+        })
+        .map(|w| w.height)
+        .collect();
+    (!heights.is_empty()).then(|| median(&mut heights))
+}
+
+/// Paints the dark pixels of each box white (the page's paper stays as it is).
+fn white_out(image: &mut GrayImage, boxes: &[(usize, usize, usize, usize)]) {
+    let width = image.width as usize;
+    for &(x0, y0, x1, y1) in boxes {
+        for y in y0..y1 {
+            if let Some(row) = image.pixels.get_mut(y * width + x0..y * width + x1) {
+                for pixel in row.iter_mut().filter(|p| **p < 160) {
+                    *pixel = 255;
+                }
+            }
+        }
+    }
 }
 
 /// Table rules read as letters ("|", "[", "_"): tall and thin, or made of bar characters.
