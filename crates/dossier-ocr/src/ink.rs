@@ -39,15 +39,16 @@ fn non_text_ink(image: &GrayImage, words: &[OcrWord]) -> Option<(Vec<Blob>, usiz
     Some((blobs(&ink, w, h), factor))
 }
 
-/// Boxes, in the page's pixels, of the handwriting on the page: blobs of non-text ink at
-/// least `width` wide and half `height` tall (a signature's scribble is one connected
-/// stroke, far wider than a printed letter). tesseract's layout analysis takes a table row
-/// of signatures for a picture and drops the printed names beside them with it.
+/// Boxes, in the page's pixels, of the handwriting on the page, for a page whose text lines
+/// are `line_height` pixels tall: a signature's scribble is one connected stroke, far wider
+/// than a printed letter (at least 2.5 lines) yet no taller than a few lines, and thin (at
+/// most a third of its box inked), where a photo's halftone or a stamp is a dense mass.
+/// tesseract's layout analysis takes a table row of signatures for a picture and drops the
+/// printed names beside them with it.
 pub(crate) fn handwriting(
     image: &GrayImage,
     words: &[OcrWord],
-    width: f32,
-    height: f32,
+    line_height: f32,
 ) -> Vec<(usize, usize, usize, usize)> {
     let Some((blobs, factor)) = non_text_ink(image, words) else {
         return Vec::new();
@@ -55,8 +56,12 @@ pub(crate) fn handwriting(
     blobs
         .into_iter()
         .filter(|b| {
-            ((b.x1 - b.x0 + 1) * factor) as f32 >= width
-                && ((b.y1 - b.y0 + 1) * factor) as f32 >= height * 0.5
+            let (w, h) = (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
+            let (width, height) = ((w * factor) as f32, (h * factor) as f32);
+            let fill = b.pixels as f32 / (w * h) as f32;
+            (line_height * 2.5..=line_height * 15.0).contains(&width)
+                && (line_height * 0.5..=line_height * 4.0).contains(&height)
+                && fill <= 0.35
         })
         .map(|b| {
             (

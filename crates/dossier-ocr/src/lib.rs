@@ -625,8 +625,8 @@ fn read_words(
     // scribbles whited out, and keep that reading if it holds more well-read text. The ink
     // is still measured on the page as it is.
     if let Some(line_height) = median_word_height(&words) {
-        let scribbles = ink::handwriting(&image, &words, line_height * 2.5, line_height);
-        if scribbles.len() >= 2 {
+        let scribbles = ink::handwriting(&image, &words, line_height);
+        if scribbles.len() >= 3 {
             let mut clean = image.clone();
             white_out(&mut clean, &scribbles);
             let again = recognize(&clean, dpi, deadline)?;
