@@ -25,7 +25,7 @@ run() {
     [ -f "$crash" ] || continue
     mkdir -p "fuzz/regressions/$t"; cp "$crash" "fuzz/regressions/$t/"; found=$((found + 1))
   done
-  echo "$t: $(grep -Eo '#[0-9]+ +DONE.*' "fuzz/target/fuzz-$t.log" | tail -1) crashers: $found"
+  echo "$t: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "fuzz/target/fuzz-$t.log" | tail -1), crashers: $found"
 }
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
   run "${targets[i]}" &
