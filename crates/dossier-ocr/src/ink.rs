@@ -19,85 +19,89 @@ const PRINT_CONFIDENCE: f32 = 0.75;
 /// At most this many blobs per page: a photo of a textured surface must not flood the reader.
 const MAX_MARKS: usize = 4_000;
 
-/// The page's non-text ink as components, in the reduced image's pixels (`factor` pixels of
-/// the page per pixel): thresholded, confident print words and table rules erased.
-fn non_text_ink(image: &GrayImage, words: &[OcrWord]) -> Option<(Vec<Blob>, usize)> {
-    let factor = if image.width > 1800 { 2usize } else { 1 };
-    let (w, h) = (
-        image.width as usize / factor,
-        image.height as usize / factor,
-    );
-    if w < 16 || h < 16 || image.pixels.len() < image.width as usize * image.height as usize {
-        return None;
+/// A page's non-text ink: its blobs in a reduced copy of the page (`factor` page pixels per
+/// pixel), thresholded, with confident print words and table rules erased.
+pub(crate) struct NonTextInk {
+    blobs: Vec<Blob>,
+    factor: usize,
+    width: usize,
+    height: usize,
+}
+
+impl NonTextInk {
+    /// Measures the ink of `image` that is not one of `words` nor a table rule.
+    pub(crate) fn of(image: &GrayImage, words: &[OcrWord]) -> NonTextInk {
+        let factor = if image.width > 1800 { 2usize } else { 1 };
+        let (w, h) = (
+            image.width as usize / factor,
+            image.height as usize / factor,
+        );
+        let mut found = NonTextInk {
+            blobs: Vec::new(),
+            factor,
+            width: image.width as usize,
+            height: image.height as usize,
+        };
+        if w < 16 || h < 16 || image.pixels.len() < image.width as usize * image.height as usize {
+            return found;
+        }
+        let gray = reduce(image, factor, w, h);
+        let mut ink = threshold_local(&gray, w, h);
+        erase_words(&mut ink, w, h, words, factor);
+        // Table rules: runs longer than about 8 mm at 150 dpi are lines, not handwriting.
+        let rule = (48 * 2 / factor.max(1)).max(24);
+        erase_runs(&mut ink, w, h, rule);
+        found.blobs = blobs(&ink, w, h);
+        found
     }
-    let gray = reduce(image, factor, w, h);
-    let mut ink = threshold_local(&gray, w, h);
-    erase_words(&mut ink, w, h, words, factor);
-    // Table rules: runs longer than about 8 mm at 150 dpi are lines, not handwriting.
-    let rule = (48 * 2 / factor.max(1)).max(24);
-    erase_runs(&mut ink, w, h, rule);
-    Some((blobs(&ink, w, h), factor))
-}
 
-/// Boxes, in the page's pixels, of the handwriting on the page, for a page whose text lines
-/// are `line_height` pixels tall: a signature's scribble is one connected stroke, far wider
-/// than a printed letter (at least 2.5 lines) yet no taller than a few lines, and thin (at
-/// most a third of its box inked), where a photo's halftone or a stamp is a dense mass.
-/// tesseract's layout analysis takes a table row of signatures for a picture and drops the
-/// printed names beside them with it.
-pub(crate) fn handwriting(
-    image: &GrayImage,
-    words: &[OcrWord],
-    line_height: f32,
-) -> Vec<(usize, usize, usize, usize)> {
-    let Some((blobs, factor)) = non_text_ink(image, words) else {
-        return Vec::new();
-    };
-    blobs
-        .into_iter()
-        .filter(|b| {
-            let (w, h) = (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
-            let (width, height) = ((w * factor) as f32, (h * factor) as f32);
-            let fill = b.pixels as f32 / (w * h) as f32;
-            (line_height * 2.5..=line_height * 15.0).contains(&width)
-                && (line_height * 0.5..=line_height * 4.0).contains(&height)
-                && fill <= 0.35
-        })
-        .map(|b| {
-            (
-                b.x0 * factor,
-                b.y0 * factor,
-                ((b.x1 + 1) * factor).min(image.width as usize),
-                ((b.y1 + 1) * factor).min(image.height as usize),
-            )
-        })
-        .collect()
-}
+    /// Boxes, in the page's pixels, of the handwriting on a page whose text lines are
+    /// `line_height` pixels tall: a signature's scribble is one connected stroke, far wider
+    /// than a printed letter (at least 2.5 lines) yet no taller than a few lines, and thin
+    /// (at most a third of its box inked), where a photo's halftone or a stamp is a dense
+    /// mass. tesseract's layout analysis takes a table row of signatures for a picture and
+    /// drops the printed names beside them with it.
+    pub(crate) fn handwriting(&self, line_height: f32) -> Vec<(usize, usize, usize, usize)> {
+        let factor = self.factor;
+        self.blobs
+            .iter()
+            .filter(|b| {
+                let (w, h) = (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
+                let (width, height) = ((w * factor) as f32, (h * factor) as f32);
+                let fill = b.pixels as f32 / (w * h) as f32;
+                (line_height * 2.5..=line_height * 15.0).contains(&width)
+                    && (line_height * 0.5..=line_height * 4.0).contains(&height)
+                    && fill <= 0.35
+            })
+            .map(|b| {
+                (
+                    b.x0 * factor,
+                    b.y0 * factor,
+                    ((b.x1 + 1) * factor).min(self.width),
+                    ((b.y1 + 1) * factor).min(self.height),
+                )
+            })
+            .collect()
+    }
 
-pub(crate) fn ink_marks(
-    image: &GrayImage,
-    words: &[OcrWord],
-    sx: f32,
-    sy: f32,
-    page_height: f32,
-) -> Vec<InkMark> {
-    let Some((blobs, factor)) = non_text_ink(image, words) else {
-        return Vec::new();
-    };
-    let scale_x = sx * factor as f32;
-    let scale_y = sy * factor as f32;
-    blobs
-        .into_iter()
-        .map(|b| InkMark {
-            bbox: BBox {
-                x0: b.x0 as f32 * scale_x,
-                x1: (b.x1 + 1) as f32 * scale_x,
-                y0: page_height - (b.y1 + 1) as f32 * scale_y,
-                y1: page_height - b.y0 as f32 * scale_y,
-            },
-            area: b.pixels as f32 * scale_x * scale_y,
-        })
-        .collect()
+    /// The blobs as marks on the page, in points: `sx` and `sy` points per page pixel, y up
+    /// from the bottom of a page `page_height` points tall.
+    pub(crate) fn marks(&self, sx: f32, sy: f32, page_height: f32) -> Vec<InkMark> {
+        let scale_x = sx * self.factor as f32;
+        let scale_y = sy * self.factor as f32;
+        self.blobs
+            .iter()
+            .map(|b| InkMark {
+                bbox: BBox {
+                    x0: b.x0 as f32 * scale_x,
+                    x1: (b.x1 + 1) as f32 * scale_x,
+                    y0: page_height - (b.y1 + 1) as f32 * scale_y,
+                    y1: page_height - b.y0 as f32 * scale_y,
+                },
+                area: b.pixels as f32 * scale_x * scale_y,
+            })
+            .collect()
+    }
 }
 
 pub(crate) fn reduce(image: &GrayImage, factor: usize, w: usize, h: usize) -> Vec<u8> {

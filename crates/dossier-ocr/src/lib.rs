@@ -28,6 +28,7 @@ use dossier_layout::{BBox, Glyph, Page, TextSource, build_lines};
 use image::ImageReader;
 
 use crate::engine::{Engine, Mode};
+use crate::ink::NonTextInk;
 
 /// A grayscale image, one byte per pixel, row by row.
 #[derive(Debug, Clone)]
@@ -480,6 +481,7 @@ pub fn ocr_page(
         turn,
         quality,
         leaders,
+        ink,
     } = read_words(image, page_size, limits)?;
     let (page_width, page_height) = if turn % 180 == 90 {
         (page_size.1, page_size.0)
@@ -488,7 +490,7 @@ pub fn ocr_page(
     };
     let sx = page_width / image.width as f32;
     let sy = page_height / image.height as f32;
-    let ink = ink::ink_marks(&image, &words, sx, sy, page_height);
+    let ink = ink.marks(sx, sy, page_height);
     let glyphs = words
         .iter()
         .filter(|w| w.confidence >= MIN_WORD_CONFIDENCE && !is_rule_artifact(w))
@@ -565,6 +567,8 @@ struct Reading {
     turn: u32,
     quality: f32,
     leaders: usize,
+    /// The ink that is not one of `words`.
+    ink: NonTextInk,
 }
 
 fn read_words(
@@ -624,8 +628,9 @@ fn read_words(
     // (it takes the row for a picture): with handwriting on the page, read it again with the
     // scribbles whited out, and keep that reading if it holds more well-read text. The ink
     // is still measured on the page as it is.
+    let mut ink = NonTextInk::of(&image, &words);
     if let Some(line_height) = median_word_height(&words) {
-        let scribbles = ink::handwriting(&image, &words, line_height);
+        let scribbles = ink.handwriting(line_height);
         if scribbles.len() >= 3 {
             let mut clean = image.clone();
             white_out(&mut clean, &scribbles);
@@ -638,6 +643,7 @@ fn read_words(
                 "page read again without its handwriting"
             );
             if good_again > good {
+                ink = NonTextInk::of(&image, &again);
                 words = again;
                 quality = quality_again;
             }
@@ -649,6 +655,7 @@ fn read_words(
         turn,
         quality,
         leaders,
+        ink,
     })
 }
 
