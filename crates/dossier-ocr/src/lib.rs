@@ -631,7 +631,9 @@ fn read_words(
     let mut ink = NonTextInk::of(&image, &words);
     if let Some(line_height) = median_word_height(&words) {
         let scribbles = ink.handwriting(line_height);
-        if scribbles.len() >= 3 {
+        // A page that read almost nothing has no names to lose: a second reading would only
+        // cost time (a typewritten page under handwritten notes).
+        if scribbles.len() >= 3 && good >= 40 {
             let mut clean = image.clone();
             white_out(&mut clean, &scribbles);
             let again = recognize(&clean, dpi, deadline)?;
