@@ -323,7 +323,8 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
                 .max(name_size * 0.8)
                 .min(name_size * 2.5);
             anchor = row_centre;
-            let entry = marks.entry(name).or_default();
+            let key = trainee_key(&mut marks, name);
+            let entry = marks.entry(key).or_default();
             for (column, text) in texts.iter().enumerate() {
                 let folded = crate::view::fold(text).0;
                 let cell = BBox {
@@ -626,8 +627,9 @@ fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
     let mut signatures: BTreeMap<String, Vec<bool>> = BTreeMap::new();
     for (name, slot_index, signed) in entries {
         let position = order.iter().position(|i| *i == slot_index).unwrap_or(0);
+        let key = trainee_key(&mut signatures, name);
         let row = signatures
-            .entry(name)
+            .entry(key)
             .or_insert_with(|| vec![false; sorted_slots.len()]);
         row[position] |= signed;
     }
@@ -639,4 +641,30 @@ fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
         bbox: bbox.unwrap_or_default(),
         confidence: if uncertain == 0 { 0.88 } else { 0.6 },
     })
+}
+
+/// The key under which `name` is counted. OCR splits a word now and then ("Y anis MERCIER"
+/// for "Yanis MERCIER" on the sheet's second table), so a name already seen with the same
+/// letters is the same trainee, kept under its spelling with the fewest breaks.
+fn trainee_key<V>(map: &mut BTreeMap<String, V>, name: String) -> String {
+    let letters = |s: &str| -> String {
+        crate::view::fold(s)
+            .0
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    let wanted = letters(&name);
+    let Some(known) = map.keys().find(|k| letters(k) == wanted).cloned() else {
+        return name;
+    };
+    let breaks = |s: &str| s.split_whitespace().count();
+    if breaks(&name) < breaks(&known) {
+        if let Some(value) = map.remove(&known) {
+            map.insert(name.clone(), value);
+        }
+        name
+    } else {
+        known
+    }
 }

@@ -249,3 +249,29 @@ fn totals_under_a_header_row_are_read_in_their_columns() {
         );
     }
 }
+
+#[test]
+fn a_trainee_name_split_by_ocr_on_one_table_is_one_trainee() {
+    // Two tables of one sheet; OCR read "Y anis" for "Yanis" in the second.
+    let rows = [
+        "FEUILLE D'ÉMARGEMENT",
+        "Formation : Sauveteur secouriste du travail",
+        "Horaires : matin 9h00 - 12h30 / après-midi 13h30 - 17h00",
+        "Stagiaire | 27/07/2026 matin | 27/07/2026 après-midi",
+        "Inès FAURE | Signé | Signé",
+        "Yanis MERCIER | Signé | Signé",
+        "Stagiaire | 28/07/2026 matin | 28/07/2026 après-midi",
+        "Inès FAURE | Signé | Signé",
+        "Y anis MERCIER | Signé | Signé",
+    ];
+    let extraction = extract(&page(&rows, TextSource::Ocr, 0.9));
+    assert_eq!(extraction.kind, DocumentKind::AttendanceSheet);
+    let hours = extraction
+        .fields
+        .hours_by_trainee
+        .map(|f| f.value)
+        .unwrap_or_default();
+    let names: Vec<&str> = hours.keys().map(String::as_str).collect();
+    assert_eq!(names, ["Inès FAURE", "Yanis MERCIER"], "{hours:?}");
+    assert_eq!(hours.get("Yanis MERCIER"), Some(&dec("14")), "{hours:?}");
+}
