@@ -113,8 +113,8 @@ impl Engine {
 
     /// Recognises `image` and returns its words in tesseract's reading order, or a timeout
     /// past `deadline`. Words are walked with the result iterator rather than through
-    /// tesseract's TSV, which walks every symbol to print it: on a dense page that was a
-    /// tenth of the recognition time.
+    /// tesseract's TSV, which walks every symbol to print it: on a dense newspaper page that
+    /// saved about 5 % of the recognition time.
     pub(crate) fn recognize_words(
         &mut self,
         image: &GrayImage,

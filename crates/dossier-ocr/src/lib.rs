@@ -636,7 +636,8 @@ fn read_words(
         if scribbles.len() >= 3 && good >= 40 {
             let mut clean = image.clone();
             white_out(&mut clean, &scribbles);
-            let again = recognize(&clean, dpi, deadline)?;
+            // The first reading stands if the second one runs out of time.
+            let again = recognize(&clean, dpi, deadline).unwrap_or_default();
             let (quality_again, good_again) = reading_quality(&again);
             tracing::debug!(
                 scribbles = scribbles.len(),
