@@ -67,7 +67,6 @@ pub(crate) async fn run(
             loop {
                 tokio::select! {
                     _ = stop.changed() => break,
-                    () = tx.closed() => break,
                     next = inbox.next() => {
                         let item = match next {
                             Some(Ok(message)) => Ok(message),
@@ -118,17 +117,7 @@ pub(crate) async fn run(
         }
         while tasks.try_join_next().is_some() {}
     };
-    // Closing the tier channels releases a forwarder blocked on a full one; each then
-    // cancels its consumer (unacked prefetched messages return to their queue) rather
-    // than being dropped with it.
-    drop((urgent, soon, later));
-    let cancelled = tokio::time::timeout(Duration::from_secs(5), async {
-        while forwarders.join_next().await.is_some() {}
-    })
-    .await;
-    if cancelled.is_err() {
-        forwarders.abort_all();
-    }
+    forwarders.abort_all();
     drain(&mut tasks, grace).await;
     let triage_ended = triage.await.unwrap_or(Ended::Shutdown);
     match (ended, triage_ended) {
