@@ -65,8 +65,12 @@ fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
     let can_restart = ctl(&["-q", "status"]);
     fleet.start("extract-worker", &[]);
     fleet.start("verdict-worker", &[]);
+    // Kills come faster than any orchestrator restarts a pod, but not faster than a worker
+    // can connect and settle a message: the redelivered head of a queue must get a chance,
+    // or it reaches the queue's delivery limit (5) from kills alone and is dead-lettered as
+    // poison, as a message that crashes its worker five times should be.
     for round in 0..6 {
-        std::thread::sleep(Duration::from_millis(800));
+        std::thread::sleep(Duration::from_millis(1500));
         fleet.kill("verdict-worker");
         fleet.kill("extract-worker");
         if round == 2 && can_restart {
