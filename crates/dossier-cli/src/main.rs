@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use dossier_core::{folder, read_document};
+use dossier_core::folder;
+use dossier_fleet::reader::Reader;
 use dossier_rules::Rulebook;
 
 #[derive(Parser)]
@@ -148,6 +149,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // Started again by `extract` or `validate` as a document reader (dossier_fleet::reader).
+    if let Some(code) = dossier_fleet::reader::serve_if_reader() {
+        return code;
+    }
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(err) => {
@@ -189,7 +194,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 || file.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            let report = read_document(&name, &name, None, &bytes, &options);
+            let reader = Reader::new(&limits, None).context("cannot set up the reader")?;
+            let report = reader.read("", &name, &name, None, &bytes)?;
             let out = match format.unwrap_or_else(default_format) {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
                 Format::Text => render::document_text(&report),
@@ -206,7 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let rulebook = load_rulebook(rulebook.as_ref())?;
             let format = format.unwrap_or_else(default_format);
-            let options = limits.read_options();
+            let reader = Reader::new(&limits, None).context("cannot set up the reader")?;
             let progress = (dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
                 let bar = indicatif::ProgressBar::new(dirs.len() as u64);
                 bar.set_style(
@@ -220,7 +226,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut failed = false;
             let mut stdout = std::io::stdout().lock();
             for dir in &dirs {
-                match folder::validate(dir, &rulebook, &options) {
+                let verdict = folder::validate_with(
+                    dir,
+                    &rulebook,
+                    limits.read_options().max_file_bytes,
+                    |dossier_id, file, bytes| {
+                        reader.read(
+                            dossier_id,
+                            &file.document_id,
+                            &file.file,
+                            file.declared_kind,
+                            bytes,
+                        )
+                    },
+                );
+                match verdict {
                     Ok(verdict) => {
                         let out = match format {
                             Format::Json if dirs.len() > 1 => {

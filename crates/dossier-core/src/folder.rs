@@ -8,7 +8,9 @@ use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-use dossier_contract::{DocumentKind, DocumentRef, DossierRequest, Verdict, parse_dossier_json};
+use dossier_contract::{
+    DocumentKind, DocumentRef, DocumentReport, DossierRequest, Verdict, parse_dossier_json,
+};
 use dossier_rules::Rulebook;
 
 use crate::{ReadOptions, read_document};
@@ -154,24 +156,64 @@ fn read_confined(root: &Path, name: &str, max_bytes: usize) -> Result<Vec<u8>, S
     Ok(bytes)
 }
 
-/// Validates a dossier folder: load, read every document, check, verdict.
+/// Validates a dossier folder in this process: load, read every document, check, verdict.
 pub fn validate(
     dir: &Path,
     rulebook: &Rulebook,
     options: &ReadOptions,
 ) -> Result<Verdict, FolderError> {
-    let dossier = load(dir, options.max_file_bytes)?;
-    let span = tracing::info_span!("validate", dossier_id = %dossier.request.dossier_id);
+    validate_with(
+        dir,
+        rulebook,
+        options.max_file_bytes,
+        |_dossier_id, file, bytes| {
+            Ok::<_, std::convert::Infallible>(read_document(
+                &file.document_id,
+                &file.file,
+                file.declared_kind,
+                bytes,
+                options,
+            ))
+        },
+    )
+    .map_err(|e| match e {
+        ValidateError::Folder(e) => e,
+        ValidateError::Read(never) => match never {},
+    })
+}
+
+/// Why [`validate_with`] gave no verdict: the folder, or the reader failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError<E> {
+    #[error(transparent)]
+    Folder(#[from] FolderError),
+    #[error("{0}")]
+    Read(E),
+}
+
+/// Validates a dossier folder with `read` reading each document's bytes (in this process or
+/// elsewhere); a reader error stops the dossier without a verdict.
+pub fn validate_with<E>(
+    dir: &Path,
+    rulebook: &Rulebook,
+    max_file_bytes: usize,
+    mut read: impl FnMut(&str, &FolderFile, &[u8]) -> Result<DocumentReport, E>,
+) -> Result<Verdict, ValidateError<E>> {
+    let dossier = load(dir, max_file_bytes)?;
+    let dossier_id = dossier.request.dossier_id.as_str();
+    let span = tracing::info_span!("validate", dossier_id);
     let _entered = span.enter();
-    let documents = dossier
-        .files
-        .iter()
-        .map(|f| match &f.bytes {
-            Ok(bytes) => read_document(&f.document_id, &f.file, f.declared_kind, bytes, options),
-            Err(reason) => {
-                crate::unreadable(&f.document_id, &f.file, f.declared_kind, reason.clone())
-            }
-        })
-        .collect();
+    let mut documents = Vec::with_capacity(dossier.files.len());
+    for file in &dossier.files {
+        documents.push(match &file.bytes {
+            Ok(bytes) => read(dossier_id, file, bytes).map_err(ValidateError::Read)?,
+            Err(reason) => crate::unreadable(
+                &file.document_id,
+                &file.file,
+                file.declared_kind,
+                reason.clone(),
+            ),
+        });
+    }
     Ok(crate::verdict(&dossier.request, documents, rulebook))
 }

@@ -3,7 +3,7 @@
 //! | outcome | disposition |
 //! |---|---|
 //! | done | ack (after the output was confirmed) |
-//! | [`Failure::Transient`] (storage or broker hiccup) | copy to the `.retry` queue (delayed), then ack; dead-letter after `max_retries` |
+//! | [`Failure::Transient`] (storage or broker hiccup, a reader process killed from outside) | copy to the `.retry` queue (delayed), then ack; dead-letter after `max_retries` |
 //! | [`Failure::Poison`] (undecodable body, hostile URI, checksum mismatch) | copy to the dead-letter exchange with `x-failure-reason`, then ack |
 //! | the worker dies mid-message | nothing: the broker redelivers; the quorum queue's delivery limit dead-letters a message that keeps killing workers |
 //!
@@ -29,6 +29,14 @@ impl From<dossier_storage::StorageError> for Failure {
         } else {
             Failure::Poison(err.to_string())
         }
+    }
+}
+
+/// A reader process that could not start or was killed from outside (the node's OOM
+/// killer): not the document's doing, so it is tried again, on this worker or another.
+impl From<crate::reader::ReaderError> for Failure {
+    fn from(err: crate::reader::ReaderError) -> Failure {
+        Failure::Transient(err.to_string())
     }
 }
 

@@ -87,6 +87,7 @@ async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> R
             .to_string();
         let document = extraction(
             shared,
+            &upload.dossier_id,
             &upload.sha256,
             &upload.uri,
             &upload.document_id,
@@ -126,6 +127,7 @@ fn is_sha256(text: &str) -> bool {
 /// or a redelivery costs nothing), else fetched, read on a blocking thread and stored.
 pub(crate) async fn extraction(
     shared: &Shared,
+    dossier_id: &str,
     sha256: &str,
     uri: &str,
     document_id: &str,
@@ -180,13 +182,17 @@ pub(crate) async fn extraction(
         )));
     }
     let started = Instant::now();
-    let options = shared.read_options.clone();
-    let (id, name) = (document_id.to_string(), file.to_string());
+    let reader = Arc::clone(&shared.reader);
+    let (dossier, id, name) = (
+        dossier_id.to_string(),
+        document_id.to_string(),
+        file.to_string(),
+    );
     let report = tokio::task::spawn_blocking(move || {
-        dossier_core::read_document(&id, &name, declared_kind, &bytes, &options)
+        reader.read(&dossier, &id, &name, declared_kind, &bytes)
     })
     .await
-    .map_err(|e| Failure::Transient(format!("reading was interrupted: {e}")))?;
+    .map_err(|e| Failure::Transient(format!("reading was interrupted: {e}")))??;
     shared.metrics.observe("read", started.elapsed());
     shared
         .metrics

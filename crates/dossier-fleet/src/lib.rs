@@ -13,6 +13,7 @@ mod extract;
 mod http;
 pub mod metrics;
 pub mod portal;
+pub mod reader;
 mod runtime;
 pub mod settings;
 mod verdict;

@@ -8,7 +8,6 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use dossier_amqp::{Broker, Inbound, Inbox};
-use dossier_core::ReadOptions;
 use dossier_rules::Rulebook;
 use dossier_storage::Storage;
 use tokio::sync::{Semaphore, watch};
@@ -17,6 +16,7 @@ use tokio::task::JoinSet;
 use crate::FleetError;
 use crate::http::{self, Health};
 use crate::metrics::Metrics;
+use crate::reader::Reader;
 use crate::settings::Worker;
 
 /// Which worker this process is.
@@ -41,7 +41,7 @@ pub(crate) struct Shared {
     pub(crate) storage: Storage,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) rulebook: Rulebook,
-    pub(crate) read_options: ReadOptions,
+    pub(crate) reader: Arc<Reader>,
 }
 
 /// Why consuming stopped.
@@ -112,13 +112,14 @@ pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetE
     tokio::spawn(http::serve(listener, health.clone(), metrics.clone()));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     tokio::spawn(wait_for_signal(shutdown_tx));
-    let read_options = settings.limits.read_options();
+    let reader = Reader::new(&settings.limits, None)
+        .map_err(|e| FleetError::Setup(format!("document reader: {e}")))?;
     let shared = Arc::new(Shared {
         settings,
         storage,
         metrics,
         rulebook,
-        read_options,
+        reader: Arc::new(reader),
     });
     let mut backoff = Duration::from_millis(250);
     loop {

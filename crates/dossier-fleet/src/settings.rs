@@ -52,10 +52,29 @@ pub struct Worker {
     pub log_format: String,
 }
 
+/// Where untrusted documents are read.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    /// In reader child processes under an address-space cap, killed past the time budget
+    /// (see [`crate::reader`]).
+    Process,
+    /// In this process: no memory cap and no kill, for debugging and benchmarks.
+    InProcess,
+}
+
+impl Isolation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Isolation::Process => "process",
+            Isolation::InProcess => "in-process",
+        }
+    }
+}
+
 /// Bounds on reading one untrusted document, shared by the workers and `dossier
 /// extract`/`validate`: past any of them the document is `unreadable_document` with the
 /// reason, never a crash, a hang or a node out of memory.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct ReadLimits {
     /// Largest upload read, in bytes.
     #[arg(long, env = "DOSSIER_MAX_FILE_BYTES", default_value_t = 64 << 20)]
@@ -78,9 +97,63 @@ pub struct ReadLimits {
     /// Longest OCR of one page, in seconds.
     #[arg(long, env = "DOSSIER_OCR_PAGE_SECONDS", default_value_t = 40)]
     pub ocr_page_seconds: u64,
+    /// Address space of a reader process, in MiB (0: no cap). A reader holds one document,
+    /// its decoded images and the OCR engine (about 300 MiB for an A4 scan at 300 dpi).
+    #[arg(long, env = "DOSSIER_MAX_MEMORY_MIB", default_value_t = 1024)]
+    pub max_memory_mib: u64,
+    /// `process`: each document is read in a reader process under the memory cap, killed
+    /// past the document's time budget (a document can only break its reader); `in-process`
+    /// reads in this process, without either.
+    #[arg(long, env = "DOSSIER_ISOLATION", value_enum, default_value_t = Isolation::Process)]
+    pub isolation: Isolation,
+}
+
+/// The limits as a reader process takes them: from its environment only.
+#[derive(clap::Parser)]
+#[command(no_binary_name = true)]
+struct ReaderLimits {
+    #[command(flatten)]
+    limits: ReadLimits,
 }
 
 impl ReadLimits {
+    /// The `DOSSIER_*` environment that gives a reader process these limits.
+    pub fn to_environment(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("DOSSIER_MAX_FILE_BYTES", self.max_file_bytes.to_string()),
+            ("DOSSIER_MAX_PAGES", self.max_pages.to_string()),
+            (
+                "DOSSIER_MAX_STREAM_BYTES",
+                self.max_stream_bytes.to_string(),
+            ),
+            (
+                "DOSSIER_MAX_DOCUMENT_BYTES",
+                self.max_document_bytes.to_string(),
+            ),
+            (
+                "DOSSIER_MAX_IMAGE_PIXELS",
+                self.max_image_pixels.to_string(),
+            ),
+            (
+                "DOSSIER_DOCUMENT_SECONDS",
+                self.document_seconds.to_string(),
+            ),
+            (
+                "DOSSIER_OCR_PAGE_SECONDS",
+                self.ocr_page_seconds.to_string(),
+            ),
+            ("DOSSIER_MAX_MEMORY_MIB", self.max_memory_mib.to_string()),
+            ("DOSSIER_ISOLATION", self.isolation.as_str().to_string()),
+        ]
+    }
+
+    /// The limits from the `DOSSIER_*` environment (defaults for what is unset).
+    pub fn from_environment() -> std::io::Result<ReadLimits> {
+        <ReaderLimits as clap::Parser>::try_parse_from(std::iter::empty::<String>())
+            .map(|parsed| parsed.limits)
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    }
+
     pub fn read_options(&self) -> dossier_core::ReadOptions {
         let mut options = dossier_core::ReadOptions {
             max_file_bytes: usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX),
@@ -93,5 +166,31 @@ impl ReadLimits {
         options.ocr.max_pixels = self.max_image_pixels;
         options.ocr.page_time = std::time::Duration::from_secs(self.ocr_page_seconds);
         options
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader process gets every limit: each flag's variable is in the environment
+    /// handed to it.
+    #[test]
+    fn the_reader_environment_carries_every_limit() {
+        let command = <ReaderLimits as clap::CommandFactory>::command();
+        let mut expected: Vec<String> = command
+            .get_arguments()
+            .filter_map(|arg| arg.get_env())
+            .map(|name| name.to_string_lossy().into_owned())
+            .collect();
+        let limits = ReadLimits::from_environment().unwrap_or_else(|e| panic!("{e}"));
+        let mut given: Vec<String> = limits
+            .to_environment()
+            .into_iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        expected.sort();
+        given.sort();
+        assert_eq!(given, expected);
     }
 }

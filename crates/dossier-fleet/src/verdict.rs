@@ -213,7 +213,7 @@ async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> R
             let (Some(uri), Some(sha256)) = (&document.uri, &document.sha256) else {
                 return Err(Failure::Poison(format!("document {} has no uri or sha256", document.document_id)));
             };
-            let report = extraction(shared, sha256, uri, &document.document_id, &document.file, document.declared_kind)
+            let report = extraction(shared, &request.dossier_id, sha256, uri, &document.document_id, &document.file, document.declared_kind)
                 .instrument(tracing::info_span!("document", document_id = %document.document_id))
                 .await?;
             documents.push(report);

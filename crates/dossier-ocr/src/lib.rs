@@ -69,8 +69,13 @@ pub enum OcrError {
     Unsupported(String),
     #[error("moteur OCR indisponible : {0}")]
     Engine(String),
-    #[error("lecture OCR d'une page interrompue après {0} s (limite par page)")]
+    #[error("lecture OCR d'une page interrompue après {} s (limite par page)", seconds_in_french(*.0))]
     Timeout(f32),
+}
+
+/// Seconds as an adviser reads them: "0,8", not "0.7884409".
+fn seconds_in_french(seconds: f32) -> String {
+    format!("{seconds:.1}").replace('.', ",")
 }
 
 fn check_size(width: u64, height: u64, limits: &OcrLimits) -> Result<(), OcrError> {

@@ -226,3 +226,74 @@ fn reading_limits_are_flags_and_a_limit_hit_is_an_unreadable_document() {
     // Within the defaults the same files read.
     assert_eq!(extract("documents/quote-00.pdf", &[])["kind"], "quote");
 }
+
+/// A PNG (checksums right) announcing a `width`×`height` 8-bit grey image, with the pixels
+/// of its first rows only: decoders size their buffer from the header before reading any.
+fn png_announcing(width: u32, height: u32) -> Vec<u8> {
+    let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        png.extend_from_slice(&crc.sum().to_be_bytes());
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut rows = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    rows.write_all(&vec![0u8; (width as usize + 1) * 4]).ok();
+    let rows = rows.finish().unwrap_or_default();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"IDAT", &rows);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+/// With the pixel limit raised past what memory allows, the reader's address-space cap is
+/// what stops a 3.6-gigapixel image: the document is unreadable for memory, and the next
+/// document of the dossier is read by a fresh reader as if nothing happened.
+#[test]
+fn a_document_that_exhausts_its_reader_is_unreadable_and_the_next_one_is_read() {
+    let temp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = temp.path();
+    std::fs::write(dir.join("scan.png"), png_announcing(60_000, 60_000)).ok();
+    std::fs::copy(
+        fixtures().join("documents/quote-00.pdf"),
+        dir.join("devis.pdf"),
+    )
+    .ok();
+    let source = std::fs::read_to_string(fixtures().join("dossiers/pass-request/dossier.json"))
+        .unwrap_or_default();
+    let mut json: serde_json::Value = serde_json::from_str(&source).unwrap_or_default();
+    json["documents"] = serde_json::json!([
+        {"document_id": "D-1", "file": "scan.png"},
+        {"document_id": "D-2", "file": "devis.pdf"}
+    ]);
+    std::fs::write(dir.join("dossier.json"), json.to_string()).ok();
+    let dir = dir.to_string_lossy();
+    let limits = [
+        "--max-image-pixels",
+        "4000000000",
+        "--max-memory-mib",
+        "768",
+    ];
+    let mut args = vec!["validate", &*dir, "--format", "json"];
+    args.extend_from_slice(&limits);
+    let output = dossier(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_line(&output));
+    let verdict = json_of(&output);
+    let documents = &verdict["documents"];
+    assert_eq!(documents[0]["kind"], "unreadable", "{documents:#}");
+    let reason = documents[0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("768 Mo de mémoire"), "{reason}");
+    assert_eq!(documents[1]["kind"], "quote", "{documents:#}");
+    // The same document through `extract`, read by a reader process too.
+    let path = format!("{dir}/scan.png");
+    let mut args = vec!["extract", path.as_str(), "--format", "json"];
+    args.extend_from_slice(&limits);
+    let report = json_of(&dossier(&args));
+    assert_eq!(report["kind"], "unreadable", "{report:#}");
+}
