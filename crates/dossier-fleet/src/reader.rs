@@ -101,6 +101,19 @@ impl Reader {
                 bytes,
                 options,
             )),
+            // Empty and oversized files are judged without reading them (a reader takes no
+            // frame past the size limit).
+            Reader::Isolated(pool)
+                if bytes.is_empty() || bytes.len() > pool.options.max_file_bytes =>
+            {
+                Ok(dossier_core::read_document(
+                    document_id,
+                    file,
+                    declared_kind,
+                    bytes,
+                    &pool.options,
+                ))
+            }
             Reader::Isolated(pool) => {
                 let mut report = pool.read(dossier_id, document_id, file, bytes)?;
                 report.declared_kind = declared_kind;
@@ -119,6 +132,8 @@ pub struct ReaderPool {
     deadline: Duration,
     memory_mib: u64,
     document_seconds: u64,
+    /// The limits, for judging what never reaches a reader.
+    options: ReadOptions,
     idle: Mutex<VecDeque<ReaderProcess>>,
 }
 
@@ -131,6 +146,7 @@ impl ReaderPool {
             deadline: Duration::from_secs(limits.document_seconds) + KILL_GRACE,
             memory_mib: limits.max_memory_mib,
             document_seconds: limits.document_seconds,
+            options: limits.read_options(),
             idle: Mutex::new(VecDeque::new()),
         }
     }
@@ -583,6 +599,10 @@ mod tests {
             deadline: Duration::from_secs(document_seconds) + Duration::from_millis(300),
             memory_mib: 512,
             document_seconds,
+            options: ReadOptions {
+                max_file_bytes: 1 << 20,
+                ..ReadOptions::default()
+            },
             idle: Mutex::new(VecDeque::new()),
         }
     }
@@ -640,6 +660,25 @@ mod tests {
         ));
         let broken = pool("exit 3", 10);
         assert!(matches!(reason(&broken), Err(ReaderError::Broken(3))));
+    }
+
+    #[test]
+    fn empty_and_oversized_files_are_judged_without_a_reader() {
+        let reader = Reader::Isolated(pool("exit 3", 10));
+        let too_big = vec![b'%'; (1 << 20) + 1];
+        for bytes in [&[][..], too_big.as_slice()] {
+            let report = reader
+                .read(
+                    "DOS-1",
+                    "D-1",
+                    "devis.pdf",
+                    Some(DocumentKind::Quote),
+                    bytes,
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(report.kind, DocumentKind::Unreadable);
+            assert_eq!(report.declared_kind, Some(DocumentKind::Quote));
+        }
     }
 
     #[test]
