@@ -512,6 +512,14 @@ pub fn serve_if_reader() -> Option<std::process::ExitCode> {
 }
 
 fn serve() -> std::io::Result<()> {
+    use std::io::IsTerminal as _;
+    // A variable left set in a shell would otherwise make every command wait on its input.
+    if std::io::stdin().is_terminal() {
+        return Err(std::io::Error::other(format!(
+            "{READER_ENV} is set: this process would read documents framed on its standard \
+             input, which is a terminal; unset {READER_ENV}"
+        )));
+    }
     let limits = ReadLimits::from_environment()?;
     confine(&limits)?;
     watch_parent();
