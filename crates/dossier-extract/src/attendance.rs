@@ -30,9 +30,11 @@ static AFTERNOON: LazyLock<Regex> = LazyLock::new(|| re(r"apres-?\s?midi|\bpm\b|
 static SIGNED: LazyLock<Regex> = LazyLock::new(|| {
     re(r"sign|[✓✔☑☒✗✘]|\bpresente?\b|\bok\b|^\s*x\s*$|\b\d{1,2}\s*[:h]\s*\d{2}\b|\bvalide\b")
 });
-static ABSENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"absent|\babs\b|excuse|\bnon\b|^\s*[-—–_/]+\s*$|non signe|pas signe|manquant")
-});
+static ABSENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"absent|\babs\b|excuse|\bnon\b|non signe|pas signe|manquant"));
+/// A cell holding only a dash or a slash: absent on a typed sheet; on a scan it may as well
+/// be a stroke of a signature that OCR took for punctuation, and the cell's ink decides.
+static ABSENT_MARK: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*[-—–_/]+\s*$"));
 static NOT_TRAINEE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"formateur|formatrice|intervenant|total|signature|nom|stagiaire|participant|date|horaires?|matin|apres|page|organisme|feuille|emargement|intitule|lieu|session|entreprise|siret|responsable|cachet",
@@ -333,8 +335,13 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
                     y0: row_centre - half,
                     y1: row_centre + half,
                 };
-                let signed = if ABSENT.is_match(&folded) && !folded.trim().is_empty() {
+                let mark_only = ABSENT_MARK.is_match(&folded);
+                let signed = if ABSENT.is_match(&folded)
+                    || (mark_only && (ink.is_empty() || ink_in(ink, &cell) != InkVerdict::Signed))
+                {
                     false
+                } else if mark_only {
+                    true
                 } else if SIGNED.is_match(&folded) {
                     true
                 } else if !ink.is_empty() {

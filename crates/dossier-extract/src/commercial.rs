@@ -34,7 +34,7 @@ static VAT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static VAT_NOT_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"intra|n\W{0,3}\s*(de\s*)?tva|numero de tva|identification|non applicable|exoner|exempt|non assujetti|non soumis|293|261",
+        r"intra|n\W{0,3}\s*(de\s*)?tva|numero de tva|identification|non applicable|exoner|exempt|non assujetti|non soumis|\b293\s*b\b|\b261[\s.,-]+4\b",
     )
 });
 // "TIC", "T1C": OCR reads a TTC's middle T as I, 1 or l.
@@ -50,7 +50,7 @@ static GENERIC_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EXEMPT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"exonere|exoneration|exempte?|261[\s.-]*4|293\s*b|tva non applicable|non assujetti|non soumis a (la )?tva|hors champ (d'application )?de la tva|sans tva",
+        r"exonere|exoneration|exempte?|\b261[\s.,-]+4\b|\b293\s*b\b|tva non applicable|non assujetti|non soumis a (la )?tva|hors champ (d'application )?de la tva|sans tva",
     )
 });
 static ITEM_HEADER: LazyLock<Regex> = LazyLock::new(|| {
