@@ -2,7 +2,7 @@
 
 use chrono::{Months, NaiveDate};
 use dossier_contract::{
-    Amounts, DocumentKind, DocumentReport, Evidence, Finding, Stage, TextSource,
+    Amounts, DocumentKind, DocumentReport, Evidence, Finding, Severity, Stage, TextSource,
 };
 use dossier_parse::{
     format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr, is_valid_siret,
@@ -457,6 +457,8 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let f = &document.fields;
         let mut problems: Vec<String> = Vec::new();
         let mut ev: Vec<Evidence> = Vec::new();
+        // The least confident figure among those found not to add up.
+        let mut weakest = 1.0f64;
         let Some(ht) = ctx.read(&f.total_ht) else {
             let message = format!(
                 "Le total HT n'a pas pu être lu sur {} ; contrôlez les montants du devis.",
@@ -500,6 +502,10 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ));
                 ev.push(evidence(document, ttc));
                 ev.extend(vat.map(|v| evidence(document, v)));
+                weakest = weakest
+                    .min(ht.confidence)
+                    .min(ttc.confidence)
+                    .min(vat.map_or(1.0, |v| v.confidence));
             }
         }
         if let (Some(vat), Some(rate)) = (vat, ctx.read(&f.vat_rate)) {
@@ -513,6 +519,10 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format_eur_fr(ht.value)
                 ));
                 ev.push(evidence(document, vat));
+                weakest = weakest
+                    .min(ht.confidence)
+                    .min(vat.confidence)
+                    .min(rate.confidence);
             }
         }
         if let Some(items) = ctx.read(&f.line_items) {
@@ -525,6 +535,7 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format_eur_fr(ht.value)
                 ));
                 ev.push(evidence(document, items));
+                weakest = weakest.min(ht.confidence).min(items.confidence);
             }
             for item in &items.value {
                 if let (Some(q), Some(p)) = (item.quantity, item.unit_price) {
@@ -536,6 +547,7 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                             format_eur_fr(p),
                             format_eur_fr(item.amount)
                         ));
+                        weakest = weakest.min(items.confidence);
                     }
                 }
             }
@@ -551,17 +563,31 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         if !problems.is_empty() {
             ev.insert(0, evidence(document, ht));
-            let message = format!(
-                "Les montants de {} ne sont pas cohérents : {}.",
-                named(document),
-                problems.join(" ; ")
-            );
-            out.push(ctx.finding(
+            let uncertain =
+                scanned && weakest < ctx.rulebook.parameters.min_scan_confidence_to_fail;
+            let message = if uncertain {
+                format!(
+                    "Les montants lus sur {} (pièce numérisée, lecture incertaine) ne semblent pas cohérents : {} ; vérifiez-les sur la pièce.",
+                    named(document),
+                    problems.join(" ; ")
+                )
+            } else {
+                format!(
+                    "Les montants de {} ne sont pas cohérents : {}.",
+                    named(document),
+                    problems.join(" ; ")
+                )
+            };
+            let mut finding = ctx.finding(
                 "quote_totals_incoherent",
                 message,
                 vec![document.document_id.clone()],
                 ev,
-            ));
+            );
+            if uncertain {
+                finding.severity = finding.severity.min(Severity::Warning);
+            }
+            out.push(finding);
         }
     }
 }
