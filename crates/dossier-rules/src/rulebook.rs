@@ -46,9 +46,9 @@ pub struct Parameters {
     pub qualiopi_max_years: u32,
     pub qualiopi_max_years_before_2021: u32,
     pub min_field_confidence: f64,
-    /// Totals read by OCR that do not add up fail the dossier only when every figure involved
-    /// was read at least this confidently; below it the finding is a warning asking to check
-    /// the figures on the page (one misread digit breaks a sum).
+    /// Totals read by OCR that do not add up are a warning asking to check the page, not a
+    /// failure, when one misread digit would explain each disagreement and a figure involved
+    /// was read below this confidence.
     #[serde(default = "default_min_scan_confidence_to_fail")]
     pub min_scan_confidence_to_fail: f64,
     pub pdc_max_headcount: u32,

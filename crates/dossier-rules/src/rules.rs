@@ -457,8 +457,8 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let f = &document.fields;
         let mut problems: Vec<String> = Vec::new();
         let mut ev: Vec<Evidence> = Vec::new();
-        // The least confident figure among those found not to add up.
-        let mut weakest = 1.0f64;
+        // Whether OCR may have misread what does not add up (see `Doubt`).
+        let mut doubt = Doubt::new();
         let Some(ht) = ctx.read(&f.total_ht) else {
             let message = format!(
                 "Le total HT n'a pas pu être lu sur {} ; contrôlez les montants du devis.",
@@ -502,10 +502,14 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ));
                 ev.push(evidence(document, ttc));
                 ev.extend(vat.map(|v| evidence(document, v)));
-                weakest = weakest
-                    .min(ht.confidence)
-                    .min(ttc.confidence)
-                    .min(vat.map_or(1.0, |v| v.confidence));
+                doubt.note(
+                    ht.confidence
+                        .min(ttc.confidence)
+                        .min(vat.map_or(1.0, |v| v.confidence)),
+                    one_digit_misread(ttc.value, ht.value + vat_value)
+                        || one_digit_misread(ht.value, ttc.value - vat_value)
+                        || vat.is_some_and(|v| one_digit_misread(v.value, ttc.value - ht.value)),
+                );
             }
         }
         if let (Some(vat), Some(rate)) = (vat, ctx.read(&f.vat_rate)) {
@@ -519,10 +523,10 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format_eur_fr(ht.value)
                 ));
                 ev.push(evidence(document, vat));
-                weakest = weakest
-                    .min(ht.confidence)
-                    .min(vat.confidence)
-                    .min(rate.confidence);
+                doubt.note(
+                    ht.confidence.min(vat.confidence).min(rate.confidence),
+                    one_digit_misread(vat.value, expected),
+                );
             }
         }
         if let Some(items) = ctx.read(&f.line_items) {
@@ -535,7 +539,14 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format_eur_fr(ht.value)
                 ));
                 ev.push(evidence(document, items));
-                weakest = weakest.min(ht.confidence).min(items.confidence);
+                doubt.note(
+                    ht.confidence.min(items.confidence),
+                    one_digit_misread(ht.value, sum)
+                        || items
+                            .value
+                            .iter()
+                            .any(|i| one_digit_misread(i.amount, i.amount + ht.value - sum)),
+                );
             }
             for item in &items.value {
                 if let (Some(q), Some(p)) = (item.quantity, item.unit_price) {
@@ -547,7 +558,7 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                             format_eur_fr(p),
                             format_eur_fr(item.amount)
                         ));
-                        weakest = weakest.min(items.confidence);
+                        doubt.note(items.confidence, one_digit_misread(item.amount, q * p));
                     }
                 }
             }
@@ -559,12 +570,14 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format_eur_fr(vat.value)
                 ));
                 ev.push(evidence(document, vat));
+                // OCR does not make up a VAT amount.
+                doubt.note(vat.confidence, false);
             }
         }
         if !problems.is_empty() {
             ev.insert(0, evidence(document, ht));
-            let uncertain =
-                scanned && weakest < ctx.rulebook.parameters.min_scan_confidence_to_fail;
+            let uncertain = scanned
+                && doubt.may_be_misread(ctx.rulebook.parameters.min_scan_confidence_to_fail);
             let message = if uncertain {
                 format!(
                     "Les montants lus sur {} (pièce numérisée, lecture incertaine) ne semblent pas cohérents : {} ; vérifiez-les sur la pièce.",
@@ -590,6 +603,49 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(finding);
         }
     }
+}
+
+/// What speaks for an OCR misreading behind totals that do not add up: each disagreement
+/// must involve a figure read below the confidence to fail on, and be undone by changing one
+/// digit of one figure (as a misread "546" for "246" is; a provider's error of 250 € on 910 €
+/// is not).
+struct Doubt {
+    weakest: f64,
+    every_one_a_misread_digit: bool,
+}
+
+impl Doubt {
+    fn new() -> Doubt {
+        Doubt {
+            weakest: 1.0,
+            every_one_a_misread_digit: true,
+        }
+    }
+
+    fn note(&mut self, confidence: f64, one_digit_explains: bool) {
+        self.weakest = self.weakest.min(confidence);
+        self.every_one_a_misread_digit &= one_digit_explains;
+    }
+
+    fn may_be_misread(&self, confidence_to_fail: f64) -> bool {
+        self.weakest < confidence_to_fail && self.every_one_a_misread_digit
+    }
+}
+
+/// Whether `read` and `coherent` differ in exactly one digit, to the cent.
+fn one_digit_misread(read: Decimal, coherent: Decimal) -> bool {
+    let digits = |mut value: Decimal| {
+        value.rescale(2);
+        value.abs().to_string().replace('.', "")
+    };
+    let (read, coherent) = (digits(read), digits(coherent));
+    read.len() == coherent.len()
+        && read
+            .chars()
+            .zip(coherent.chars())
+            .filter(|(a, b)| a != b)
+            .count()
+            == 1
 }
 
 fn requested_amount(ctx: &Context<'_>, out: &mut Vec<Finding>) {
