@@ -5,7 +5,8 @@ use dossier_contract::{
     Amounts, DocumentKind, DocumentReport, Evidence, Finding, Severity, Stage, TextSource,
 };
 use dossier_parse::{
-    format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr, is_valid_siret,
+    format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr, is_valid_siren,
+    is_valid_siret,
 };
 use rust_decimal::Decimal;
 
@@ -183,6 +184,28 @@ fn provider_siren(ctx: &Context<'_>, document: &DocumentReport) -> Option<(Strin
         .map(|siren| (siren.value.clone(), evidence(document, siren)))
 }
 
+/// Whether a provider SIRET or SIREN read below the confidence threshold is nonetheless the
+/// declared provider's, digit for digit (a SIREN whose check digit holds).
+fn confirms_declared(document: &DocumentReport, declared_siret: &str) -> bool {
+    if !is_valid_siret(declared_siret) {
+        return false;
+    }
+    let fields = &document.fields;
+    let siren = fields
+        .provider_siret
+        .as_ref()
+        .filter(|f| is_valid_siret(&f.value))
+        .map(|f| &f.value[..9])
+        .or_else(|| {
+            fields
+                .provider_siren
+                .as_ref()
+                .filter(|f| is_valid_siren(&f.value))
+                .map(|f| f.value.as_str())
+        });
+    siren.is_some_and(|siren| siren == &declared_siret[..9])
+}
+
 fn provider_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let declared = &ctx.request.training.provider_siret;
     let reference = is_valid_siret(declared).then(|| declared[..9].to_string());
@@ -213,6 +236,9 @@ fn provider_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 Some(_) => {}
                 None => reference = Some((siren, ev, Some(document))),
             },
+            // Read too uncertainly to tell a difference, but the very number the request
+            // declares: a misreading that lands on it is not a credible chance.
+            None if confirms_declared(document, declared) => {}
             None if matches!(
                 document.kind,
                 DocumentKind::Quote | DocumentKind::QualiopiCertificate

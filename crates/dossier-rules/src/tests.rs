@@ -74,3 +74,47 @@ fn scanned_totals_that_do_not_add_up_fail_unless_one_uncertain_digit_explains_it
         Some(Blocking)
     );
 }
+
+/// A Qualiopi certificate whose provider SIREN was read as `siren` with `confidence`.
+fn certificate(siren: &str, confidence: f64) -> dossier_contract::DocumentReport {
+    let report = serde_json::json!({
+        "document_id": "D-3",
+        "file": "certificat-qualiopi.pdf",
+        "kind": "qualiopi_certificate",
+        "kind_confidence": 0.9,
+        "pages": 1,
+        "text_source": "ocr",
+        "fields": {
+            "provider_siren": {"value": siren, "confidence": confidence, "page": 1, "evidence": "N° SIREN"},
+        }
+    });
+    serde_json::from_value(report).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn provider_severities(siren: &str, confidence: f64) -> Vec<dossier_contract::Severity> {
+    let request = dossier_contract::parse_dossier_json(include_bytes!(
+        "../../../fixtures/dossiers/pass-request/dossier.json"
+    ))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    check_dossier(
+        &request,
+        vec![certificate(siren, confidence)],
+        &Rulebook::built_in(),
+    )
+    .findings
+    .iter()
+    .filter(|f| f.rule == "provider_mismatch")
+    .map(|f| f.severity)
+    .collect()
+}
+
+#[test]
+fn an_uncertain_siren_confirms_the_declared_provider_but_never_contradicts_it() {
+    use dossier_contract::Severity::{Blocking, Warning};
+    // The request declares SIRET 659 685 754 30582.
+    let unsure = Rulebook::built_in().parameters.min_field_confidence - 0.2;
+    assert_eq!(provider_severities("659685754", unsure), []);
+    // Another valid SIREN read uncertainly is no proof of another provider: check by hand.
+    assert_eq!(provider_severities("659685762", unsure), [Warning]);
+    assert_eq!(provider_severities("659685762", 0.9), [Blocking]);
+}
