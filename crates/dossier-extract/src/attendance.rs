@@ -288,6 +288,17 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
                 continue;
             }
             let mut texts: Vec<String> = vec![String::new(); columns.len()];
+            // Per column: the extent of its words and whether each looks like letters OCR
+            // made of a signature: barely recognised, or much taller than the printed name.
+            let name_height = row
+                .line
+                .words
+                .iter()
+                .filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 < name_limit)
+                .map(|w| w.bbox.height())
+                .fold(0.0f32, f32::max);
+            let mut spans: Vec<Option<(f32, f32)>> = vec![None; columns.len()];
+            let mut all_scribbles = vec![true; columns.len()];
             for word in row
                 .line
                 .words
@@ -307,6 +318,11 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
                 if let Some(i) = nearest {
                     texts[i].push_str(&word.text);
                     texts[i].push(' ');
+                    spans[i] = Some(spans[i].map_or((word.bbox.x0, word.bbox.x1), |(a, b)| {
+                        (a.min(word.bbox.x0), b.max(word.bbox.x1))
+                    }));
+                    all_scribbles[i] &= word.confidence < SCRIBBLE_CONFIDENCE
+                        || word.bbox.height() >= name_height * SCRIBBLE_HEIGHT;
                 }
             }
             let row_centre = centre_y(&row.line.bbox);
@@ -345,9 +361,15 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
                 } else if SIGNED.is_match(&folded) {
                     true
                 } else if !ink.is_empty() {
+                    // OCR sometimes makes letters of a signature ("DAS", "(UV UN"), and that
+                    // ink is then not counted as non-text: such words, spread across the
+                    // cell, are the signature.
+                    let scribbled = all_scribbles[column]
+                        && spans[column].is_some_and(|(a, b)| b - a >= spacing * 0.15);
                     match ink_in(ink, &cell) {
                         InkVerdict::Signed => true,
                         InkVerdict::Empty if folded.trim().is_empty() => false,
+                        _ if scribbled => true,
                         _ => {
                             ink_uncertain += 1;
                             false
@@ -411,6 +433,14 @@ enum InkVerdict {
     Empty,
     Unsure,
 }
+
+/// OCR confidence below which a cell's words on a scan are taken for letters OCR made of a
+/// signature: printed words in a sheet's cells ("Absent", "Signé") read well above it.
+const SCRIBBLE_CONFIDENCE: f32 = 0.5;
+/// Height, relative to the row's printed name, from which a cell's "word" is a scribble: OCR
+/// read signatures as words 1.6 to 3.4 times the height of the names beside them, some with
+/// a confidence of 0.8.
+const SCRIBBLE_HEIGHT: f32 = 1.4;
 
 /// Share of a cell covered by ink above which it is signed, and below which it is empty.
 /// A signature inks 2 to 15 % of a sheet's cell; scanner noise that survives the OCR's

@@ -333,3 +333,57 @@ fn a_dash_read_in_a_signed_cell_of_a_scan_is_a_stroke_of_the_signature() {
     assert_eq!(hours.get("Inès FAURE"), Some(&dec("7")), "{hours:?}");
     assert_eq!(hours.get("Yanis MERCIER"), Some(&dec("3.5")), "{hours:?}");
 }
+
+#[test]
+fn letters_ocr_made_of_a_signature_sign_their_cell() {
+    let rows = [
+        "FEUILLE D'ÉMARGEMENT",
+        "Formation : Sauveteur secouriste du travail",
+        "Horaires : matin 9h00 - 12h30 / après-midi 13h30 - 17h00",
+        "Stagiaire | 27/07/2026 matin | 27/07/2026 après-midi",
+        "Inès FAURE | MAUAC | Absent",
+        "Yanis MERCIER | Signé | Signé",
+    ];
+    // `tall`: the scribble's "word" stands 2.5 times the height of the name beside it, as
+    // OCR's words made of signatures do; otherwise it is printed text nobody can place.
+    let read = |tall: bool| {
+        let mut text = page(&rows, TextSource::Ocr, 0.9);
+        let page = &mut text.pages[0];
+        for word in page.lines.iter_mut().flat_map(|l| l.words.iter_mut()) {
+            // A signature is as wide as the words it was taken for, or wider.
+            if word.text == "MAUAC" {
+                word.bbox.x1 = word.bbox.x0 + 60.0;
+                if tall {
+                    word.bbox.y1 = word.bbox.y0 + word.bbox.height() * 2.5;
+                    word.confidence = 0.75;
+                }
+            }
+        }
+        // Other signatures of the page were seen as ink: the page is a scanned sheet.
+        page.ink = vec![dossier_layout::InkMark {
+            bbox: BBox {
+                x0: 400.0,
+                y0: 100.0,
+                x1: 460.0,
+                y1: 115.0,
+            },
+            area: 150.0,
+        }];
+        extract(&text).fields.hours_by_trainee
+    };
+    let hours = read(true).unwrap_or_else(|| panic!("no hours"));
+    assert_eq!(
+        hours.value.get("Inès FAURE"),
+        Some(&dec("3.5")),
+        "{hours:?}"
+    );
+    assert_eq!(
+        hours.value.get("Yanis MERCIER"),
+        Some(&dec("7")),
+        "{hours:?}"
+    );
+    assert!(hours.confidence >= 0.9, "{hours:?}");
+    // Printed-looking text where a signature should be: left to an adviser.
+    let hours = read(false).unwrap_or_else(|| panic!("no hours"));
+    assert!(hours.confidence < 0.6, "{hours:?}");
+}
