@@ -356,9 +356,8 @@ fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> O
                     || (mark_only && (ink.is_empty() || ink_in(ink, &cell) != InkVerdict::Signed))
                 {
                     false
-                } else if mark_only {
-                    true
-                } else if SIGNED.is_match(&folded) {
+                } else if mark_only || SIGNED.is_match(&folded) {
+                    // A mark only gets here with a signature's ink around it.
                     true
                 } else if !ink.is_empty() {
                     // OCR sometimes makes letters of a signature ("DAS", "(UV UN"), and that
