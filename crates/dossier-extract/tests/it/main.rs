@@ -262,27 +262,42 @@ fn totals_under_a_header_row_are_read_in_their_columns() {
     }
 }
 
-#[test]
-fn a_trainee_name_split_by_ocr_on_one_table_is_one_trainee() {
-    // Two tables of one sheet; OCR read "Y anis" for "Yanis" in the second.
-    let rows = [
+/// A sign-in sheet: its heading, then `table` (rows of slots and of trainees).
+fn sheet(table: &[&'static str]) -> Vec<&'static str> {
+    let mut rows = vec![
         "FEUILLE D'ÉMARGEMENT",
         "Formation : Sauveteur secouriste du travail",
         "Horaires : matin 9h00 - 12h30 / après-midi 13h30 - 17h00",
+    ];
+    rows.extend_from_slice(table);
+    rows
+}
+
+/// The hours per trainee an extraction read (none when it read none).
+fn hours_of(
+    extraction: dossier_extract::Extraction,
+) -> std::collections::BTreeMap<String, Decimal> {
+    extraction
+        .fields
+        .hours_by_trainee
+        .map(|f| f.value)
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_trainee_name_split_by_ocr_on_one_table_is_one_trainee() {
+    // Two tables of one sheet; OCR read "Y anis" for "Yanis" in the second.
+    let rows = sheet(&[
         "Stagiaire | 27/07/2026 matin | 27/07/2026 après-midi",
         "Inès FAURE | Signé | Signé",
         "Yanis MERCIER | Signé | Signé",
         "Stagiaire | 28/07/2026 matin | 28/07/2026 après-midi",
         "Inès FAURE | Signé | Signé",
         "Y anis MERCIER | Signé | Signé",
-    ];
+    ]);
     let extraction = extract(&page(&rows, TextSource::Ocr, 0.9));
     assert_eq!(extraction.kind, DocumentKind::AttendanceSheet);
-    let hours = extraction
-        .fields
-        .hours_by_trainee
-        .map(|f| f.value)
-        .unwrap_or_default();
+    let hours = hours_of(extraction);
     let names: Vec<&str> = hours.keys().map(String::as_str).collect();
     assert_eq!(names, ["Inès FAURE", "Yanis MERCIER"], "{hours:?}");
     assert_eq!(hours.get("Yanis MERCIER"), Some(&dec("14")), "{hours:?}");
@@ -291,14 +306,11 @@ fn a_trainee_name_split_by_ocr_on_one_table_is_one_trainee() {
 #[test]
 fn a_dash_read_in_a_signed_cell_of_a_scan_is_a_stroke_of_the_signature() {
     // OCR took a stroke of Inès's first signature for "-"; Yanis's "-" is alone in its cell.
-    let rows = [
-        "FEUILLE D'ÉMARGEMENT",
-        "Formation : Sauveteur secouriste du travail",
-        "Horaires : matin 9h00 - 12h30 / après-midi 13h30 - 17h00",
+    let rows = sheet(&[
         "Stagiaire | 27/07/2026 matin | 27/07/2026 après-midi",
         "Inès FAURE | -",
         "Yanis MERCIER | -",
-    ];
+    ]);
     let mut text = page(&rows, TextSource::Ocr, 0.9);
     let lines = text.pages[0].lines.clone();
     let row = |name: &str| {
@@ -325,25 +337,18 @@ fn a_dash_read_in_a_signed_cell_of_a_scan_is_a_stroke_of_the_signature() {
     ];
     let extraction = extract(&text);
     assert_eq!(extraction.kind, DocumentKind::AttendanceSheet);
-    let hours = extraction
-        .fields
-        .hours_by_trainee
-        .map(|f| f.value)
-        .unwrap_or_default();
+    let hours = hours_of(extraction);
     assert_eq!(hours.get("Inès FAURE"), Some(&dec("7")), "{hours:?}");
     assert_eq!(hours.get("Yanis MERCIER"), Some(&dec("3.5")), "{hours:?}");
 }
 
 #[test]
 fn letters_ocr_made_of_a_signature_sign_their_cell() {
-    let rows = [
-        "FEUILLE D'ÉMARGEMENT",
-        "Formation : Sauveteur secouriste du travail",
-        "Horaires : matin 9h00 - 12h30 / après-midi 13h30 - 17h00",
+    let rows = sheet(&[
         "Stagiaire | 27/07/2026 matin | 27/07/2026 après-midi",
         "Inès FAURE | MAUAC | Absent",
         "Yanis MERCIER | Signé | Signé",
-    ];
+    ]);
     // `tall`: the scribble's "word" stands 2.5 times the height of the name beside it, as
     // OCR's words made of signatures do; otherwise it is printed text nobody can place.
     let read = |tall: bool| {
