@@ -213,6 +213,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let rulebook = load_rulebook(rulebook.as_ref())?;
             let format = format.unwrap_or_else(default_format);
             let reader = Reader::new(&limits, None).context("cannot set up the reader")?;
+            let max_file_bytes = limits.read_options().max_file_bytes;
             let progress = (dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
                 let bar = indicatif::ProgressBar::new(dirs.len() as u64);
                 bar.set_style(
@@ -229,7 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let verdict = folder::validate_with(
                     dir,
                     &rulebook,
-                    limits.read_options().max_file_bytes,
+                    max_file_bytes,
                     |dossier_id, file, bytes| {
                         reader.read(
                             dossier_id,

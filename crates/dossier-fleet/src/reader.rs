@@ -131,7 +131,6 @@ pub struct ReaderPool {
     /// Killed past this: the document's budget and a grace.
     deadline: Duration,
     memory_mib: u64,
-    document_seconds: u64,
     /// The limits, for judging what never reaches a reader.
     options: ReadOptions,
     idle: Mutex<VecDeque<ReaderProcess>>,
@@ -145,7 +144,6 @@ impl ReaderPool {
             environment: limits.to_environment(),
             deadline: Duration::from_secs(limits.document_seconds) + KILL_GRACE,
             memory_mib: limits.max_memory_mib,
-            document_seconds: limits.document_seconds,
             options: limits.read_options(),
             idle: Mutex::new(VecDeque::new()),
         }
@@ -191,7 +189,7 @@ impl ReaderPool {
                 let reason = match (failure, death) {
                     (Exchange::TimedOut, _) => format!(
                         "lecture interrompue : budget de {} s par document dépassé",
-                        self.document_seconds
+                        self.options.document_time.as_secs()
                     ),
                     (_, Death::OutOfMemory) => format!(
                         "lecture interrompue : le document demande plus de {} Mo de mémoire",
@@ -606,9 +604,9 @@ mod tests {
             environment: Vec::new(),
             deadline: Duration::from_secs(document_seconds) + Duration::from_millis(300),
             memory_mib: 512,
-            document_seconds,
             options: ReadOptions {
                 max_file_bytes: 1 << 20,
+                document_time: Duration::from_secs(document_seconds),
                 ..ReadOptions::default()
             },
             idle: Mutex::new(VecDeque::new()),
