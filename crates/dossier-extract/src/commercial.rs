@@ -1,13 +1,10 @@
 //! Fields of quotes (devis, conventions, proposals) and invoices: totals, VAT, line items,
 //! numbers, dates, training period, duration and trainees.
 //!
-//! Totals are chosen with the arithmetic: among every "Total HT", "TVA" and "TTC" value read,
-//! the combination where HT + VAT = TTC wins, so a column header reading the first line item
-//! or a sub-total cannot pass for the total. On a page read by OCR, the candidates include
-//! the repairs of OCR's misreadings of numbers (a decimal comma lost or read as a space, an
-//! O for a 0): the arithmetic, not a guess, decides which one was printed. When no
-//! combination adds up, the last value of each label as read is kept (totals close a
-//! document) and the rules report the incoherence.
+//! Totals (HT, VAT, TTC) come from [`crate::totals`]: every amount is a candidate scored by
+//! the words around it, and the assignment where HT + ΣVAT = TTC wins. This module keeps
+//! what is specific to the documents: the exemption, the rate, line items, numbers, dates,
+//! the training's period, duration and trainees.
 
 use std::sync::LazyLock;
 
@@ -17,19 +14,12 @@ use dossier_layout::BBox;
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use dossier_parse::AmountReading;
-
 use crate::values;
 use crate::view::{DocView, Found, find_labeled, found_at, re};
 
 static HT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(total|montant|prix|cout|net|sous-total|base)(\s+(?:global|general|net|total|de|la|formation|pedagogique|des|prestations?|frais|a payer|du devis|de l'action)){0,3}\s*(h\.?\s?t\.?|hors\s*tax(e|es)?)\b",
-    )
-});
-static VAT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(montant\s*(de\s*la\s*)?)?(t\.?v\.?a\.?)(?:\s*\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%\s*\)?)?(?:\s*(a|à)?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%)?",
     )
 });
 static VAT_NOT_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
@@ -121,25 +111,16 @@ fn is_period_line(view: &DocView<'_>, index: usize) -> bool {
 }
 
 fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
-    let ht = amount_readings(view, &HT_LABEL);
-    let vat: Vec<Found<Vec<AmountReading>>> = amount_readings(view, &VAT_LABEL)
-        .into_iter()
-        .filter(|f| !VAT_NOT_AMOUNT.is_match(&view.lines[f.line_index].folded))
-        .collect();
-    let ttc = amount_readings(view, &TTC_LABEL);
     let exempt_line = view
         .lines
         .iter()
         .enumerate()
         .find(|(_, l)| EXEMPT.is_match(&l.folded));
-
-    let (total_ht, vat_amount, total_ttc) = match totals_that_add_up(&ht, &vat, &ttc) {
-        Some((h, v, t)) => (Some(h), v, Some(t)),
-        None => (last_as_read(&ht), last_as_read(&vat), last_as_read(&ttc)),
-    };
+    let totals = crate::totals::read_totals(view);
+    let (total_ht, vat_amount, total_ttc) = (totals.ht, totals.vat, totals.ttc);
     let total_ht = total_ht.or_else(|| {
         // "Total : 1 500,00 €" with no tax stated is the price before tax.
-        if vat.is_empty() && ttc.is_empty() {
+        if vat_amount.is_none() && total_ttc.is_none() {
             find_labeled(view, &GENERIC_TOTAL, &values::amount)
                 .into_iter()
                 .last()
@@ -151,13 +132,19 @@ fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
             None
         }
     });
+    // Several VAT lines of different rates state no single rate.
+    let single_rate = totals.vat_lines <= 1;
     let vat_rate = vat_amount
         .as_ref()
+        .filter(|_| single_rate)
         .and_then(|v| {
             values::percent(view.lines[v.line_index].text())
                 .map(|(rate, s, e)| found_at(view, v.line_index, rate, s, e, 0.9))
         })
         .or_else(|| {
+            if !single_rate {
+                return None;
+            }
             static RATE_LABEL: LazyLock<Regex> =
                 LazyLock::new(|| re(r"taux\s*(de\s*)?tva|\btva\b"));
             find_labeled(view, &RATE_LABEL, &values::percent)
@@ -175,99 +162,6 @@ fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
     fields.vat_amount = vat_amount.map(Found::into_field);
     fields.total_ttc = total_ttc.map(Found::into_field);
     fields.vat_rate = vat_rate.map(Found::into_field);
-}
-
-/// Every value next to `label`, with its readings: the text as read, and on an OCR'd line
-/// also the repairs of OCR's confusions (see [`dossier_parse::ocr_amount_readings`]). A text
-/// layer is taken as written: its amounts are never repaired, so that a real error in a
-/// typed document is reported, not explained away.
-fn amount_readings(view: &DocView<'_>, label: &Regex) -> Vec<Found<Vec<AmountReading>>> {
-    let parse = |text: &str| {
-        let readings = dossier_parse::ocr_amount_readings(text);
-        let first = readings.first()?;
-        let (start, end) = (first.start, first.end);
-        Some((readings, start, end))
-    };
-    find_labeled(view, label, &parse)
-        .into_iter()
-        .filter_map(|mut found| {
-            if !view.lines[found.line_index].ocr {
-                found.value.retain(|r| !r.repaired);
-            }
-            (!found.value.is_empty()).then_some(found)
-        })
-        .collect()
-}
-
-/// One reading of a found value as the found value itself; a repaired reading is trusted
-/// less than the text as read.
-fn with_reading(found: &Found<Vec<AmountReading>>, reading: &AmountReading) -> Found<Decimal> {
-    let mut value = reading.value;
-    value.rescale(2);
-    let mut chosen = found.clone().map(|_| value);
-    if reading.repaired {
-        chosen.confidence *= 0.8;
-    }
-    chosen
-}
-
-/// The last value of a label as read, when no combination adds up.
-fn last_as_read(found: &[Found<Vec<AmountReading>>]) -> Option<Found<Decimal>> {
-    found.iter().rev().find_map(|f| {
-        f.value
-            .iter()
-            .find(|r| !r.repaired)
-            .map(|reading| with_reading(f, reading))
-    })
-}
-
-/// The HT, VAT and TTC readings where HT + VAT = TTC (to the cent): fewest repairs first,
-/// then with a VAT line rather than without, then the latest lines (totals close a
-/// document; a header or sub-total comes before them).
-fn totals_that_add_up(
-    ht: &[Found<Vec<AmountReading>>],
-    vat: &[Found<Vec<AmountReading>>],
-    ttc: &[Found<Vec<AmountReading>>],
-) -> Option<(Found<Decimal>, Option<Found<Decimal>>, Found<Decimal>)> {
-    let tolerance = Decimal::new(1, 2);
-    let no_vat = AmountReading {
-        value: Decimal::ZERO,
-        start: 0,
-        end: 0,
-        repaired: false,
-    };
-    let mut best: Option<((std::cmp::Reverse<usize>, bool, usize), _)> = None;
-    for h in ht {
-        for t in ttc {
-            let vat_options = vat.iter().map(Some).chain(std::iter::once(None));
-            for v in vat_options {
-                let v_readings = v.map_or(std::slice::from_ref(&no_vat), |v| v.value.as_slice());
-                for hr in &h.value {
-                    for tr in &t.value {
-                        for vr in v_readings {
-                            if hr.value <= Decimal::ZERO
-                                || (hr.value + vr.value - tr.value).abs() > tolerance
-                            {
-                                continue;
-                            }
-                            let repairs = [hr, vr, tr].iter().filter(|r| r.repaired).count();
-                            let lines = h.line_index + t.line_index + v.map_or(0, |v| v.line_index);
-                            let key = (std::cmp::Reverse(repairs), v.is_some(), lines);
-                            if best.as_ref().is_none_or(|(k, _)| key > *k) {
-                                let chosen = (
-                                    with_reading(h, hr),
-                                    v.map(|v| with_reading(v, vr)),
-                                    with_reading(t, tr),
-                                );
-                                best = Some((key, chosen));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    best.map(|(_, chosen)| chosen)
 }
 
 /// The price table: a header naming a description column and a money column, then rows

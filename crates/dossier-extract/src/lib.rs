@@ -15,7 +15,9 @@ mod certificate;
 mod classify;
 mod commercial;
 mod parties;
+mod lexicon;
 mod programme;
+mod totals;
 mod values;
 mod view;
 

@@ -10,6 +10,8 @@ use dossier_extract::extract;
 use dossier_layout::{BBox, DocText, Glyph, Page, TextSource, build_lines};
 use rust_decimal::Decimal;
 
+mod totals;
+
 /// An A4 page whose lines are `rows`, 11-point text, each " | "-separated cell in its own
 /// column; every word gets `confidence`.
 fn page(rows: &[&str], source: TextSource, confidence: f32) -> DocText {

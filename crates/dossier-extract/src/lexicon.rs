@@ -1,0 +1,232 @@
+//! Field lexicons as data: weighted word stems that speak for (or against) a value's role.
+//!
+//! A stem is a sequence of folded words (lower case, no accents, punctuation dropped, so
+//! "H.T." is `h t` and "Hors-taxes" is `hors taxes`); a word ending in `*` matches any word
+//! it begins ("tax*" reads "taxe", "taxes"). Matching takes the longest stem first and
+//! consumes its words, so "toutes taxes comprises" is one TTC cue, never also a VAT cue
+//! ("taxes"), and "hors taxes" is one HT cue. The weights say how much a cue alone tells:
+//! 3 names the role outright ("total HT"), 1 is a generic word ("total", "montant").
+//!
+//! Keeping the lexicon as data, rather than as regex alternations per field, is what lets a
+//! new wording be one more row and lets the assignment weigh competing readings instead of
+//! taking the first match.
+
+/// What a cue says about the number it labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Cue {
+    /// Total before tax.
+    Ht,
+    /// VAT amount.
+    Vat,
+    /// Total with tax.
+    Ttc,
+    /// Amount due ("net à payer", "montant à régler"): the TTC unless a deposit was paid.
+    Due,
+    /// A generic total or price word ("total", "montant", "prix").
+    Total,
+    /// The number is a base a rate applies to ("TVA 20 % sur 1 176,00").
+    Base,
+    /// The number was paid already or is paid apart (deposit, "déjà versé").
+    Deposit,
+    /// The number is the balance after a deposit ("reste à payer", "solde").
+    Balance,
+    /// The number is per unit (day, hour, trainee), not a total.
+    Unit,
+    /// A discount, a penalty, a share capital, a fee: never a total.
+    Other,
+    /// "dont": what follows is a part of the amount stated before it.
+    Part,
+}
+
+/// (stem, cue, weight). Longest stems are tried first, whatever their order here.
+pub(crate) const TOTALS: &[(&str, Cue, f64)] = &[
+    // Before tax.
+    ("ht", Cue::Ht, 3.0),
+    ("h t", Cue::Ht, 3.0),
+    ("hors tax*", Cue::Ht, 3.0),
+    ("hors tva", Cue::Ht, 3.0),
+    ("net de tax*", Cue::Ht, 2.5),
+    ("sans tva", Cue::Ht, 2.0),
+    ("base ht", Cue::Ht, 3.0),
+    ("sous total", Cue::Ht, 1.5),
+    ("total net", Cue::Ht, 1.0),
+    // Tax.
+    ("tva", Cue::Vat, 3.0),
+    ("t v a", Cue::Vat, 3.0),
+    ("tax*", Cue::Vat, 2.0),
+    ("montant tva", Cue::Vat, 3.0),
+    ("total tva", Cue::Vat, 3.0),
+    ("total tax*", Cue::Vat, 3.0),
+    ("vat", Cue::Vat, 2.5),
+    // With tax. OCR reads the middle T of TTC as I, 1 or l.
+    ("ttc", Cue::Ttc, 3.0),
+    ("t t c", Cue::Ttc, 3.0),
+    ("tic", Cue::Ttc, 2.0),
+    ("t1c", Cue::Ttc, 2.0),
+    ("tlc", Cue::Ttc, 2.0),
+    ("toutes tax* compris*", Cue::Ttc, 3.0),
+    ("tax* compris*", Cue::Ttc, 2.5),
+    ("tva compris*", Cue::Ttc, 2.5),
+    ("tva incluse", Cue::Ttc, 2.5),
+    ("total general", Cue::Ttc, 1.5),
+    // Due.
+    ("net a payer", Cue::Due, 2.5),
+    ("total a payer", Cue::Due, 2.5),
+    ("montant a payer", Cue::Due, 2.5),
+    ("a payer", Cue::Due, 2.0),
+    ("a regler", Cue::Due, 2.0),
+    ("montant du", Cue::Due, 1.5),
+    ("total du", Cue::Due, 1.5),
+    ("somme due", Cue::Due, 2.0),
+    // Generic totals and prices.
+    ("total", Cue::Total, 1.0),
+    ("montant", Cue::Total, 0.8),
+    ("montant total", Cue::Total, 1.2),
+    ("prix", Cue::Total, 0.8),
+    ("prix total", Cue::Total, 1.2),
+    ("cout", Cue::Total, 0.8),
+    ("cout total", Cue::Total, 1.2),
+    ("tarif", Cue::Total, 0.6),
+    ("somme", Cue::Total, 0.6),
+    // Bases.
+    ("sur", Cue::Base, 1.0),
+    ("base", Cue::Base, 1.0),
+    ("assiette", Cue::Base, 1.0),
+    ("base imposable", Cue::Base, 1.0),
+    // Deposits and balances.
+    ("acompte*", Cue::Deposit, 3.0),
+    ("deja vers*", Cue::Deposit, 3.0),
+    ("deja regle*", Cue::Deposit, 3.0),
+    ("deja paye*", Cue::Deposit, 3.0),
+    ("avance", Cue::Deposit, 2.0),
+    ("arrhes", Cue::Deposit, 3.0),
+    ("reste a payer", Cue::Balance, 3.0),
+    ("reste a regler", Cue::Balance, 3.0),
+    ("reste du", Cue::Balance, 3.0),
+    ("solde", Cue::Balance, 2.5),
+    // Per unit.
+    ("par jour", Cue::Unit, 3.0),
+    ("par heure", Cue::Unit, 3.0),
+    ("par stagiaire", Cue::Unit, 3.0),
+    ("par participant", Cue::Unit, 3.0),
+    ("par personne", Cue::Unit, 3.0),
+    ("par apprenant", Cue::Unit, 3.0),
+    ("par salarie", Cue::Unit, 3.0),
+    ("par session", Cue::Unit, 2.0),
+    ("par mois", Cue::Unit, 3.0),
+    ("unitaire", Cue::Unit, 3.0),
+    ("pu", Cue::Unit, 2.5),
+    ("p u", Cue::Unit, 2.5),
+    ("jour", Cue::Unit, 1.5),
+    ("heure", Cue::Unit, 1.5),
+    ("j", Cue::Unit, 1.0),
+    ("h", Cue::Unit, 1.0),
+    ("taux horaire", Cue::Unit, 3.0),
+    ("cout horaire", Cue::Unit, 3.0),
+    // Never a total.
+    ("remise", Cue::Other, 3.0),
+    ("escompte", Cue::Other, 3.0),
+    ("reduction", Cue::Other, 3.0),
+    ("capital", Cue::Other, 3.0),
+    ("penalite*", Cue::Other, 3.0),
+    ("indemnite*", Cue::Other, 3.0),
+    ("frais de recouvrement", Cue::Other, 3.0),
+    ("frais de dossier", Cue::Other, 2.0),
+    ("frais annexes", Cue::Other, 2.0),
+    ("dont", Cue::Part, 1.0),
+];
+
+/// A cue found in a context, with the index of its first word in that context.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CueMatch {
+    pub(crate) cue: Cue,
+    pub(crate) weight: f64,
+    /// Index of the cue's first word among the context's words.
+    pub(crate) word: usize,
+}
+
+/// The words of a folded text: runs of letters and digits.
+pub(crate) fn words(folded: &str) -> Vec<&str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn word_matches(pattern: &str, word: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => word.starts_with(prefix),
+        None => pattern == word,
+    }
+}
+
+/// The cues of `lexicon` in `words`, longest stems first, each word used by one cue at most.
+pub(crate) fn cues(lexicon: &[(&str, Cue, f64)], words: &[&str]) -> Vec<CueMatch> {
+    let mut stems: Vec<(Vec<&str>, Cue, f64)> = lexicon
+        .iter()
+        .map(|(stem, cue, weight)| (stem.split(' ').collect(), *cue, *weight))
+        .collect();
+    stems.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    let mut used = vec![false; words.len()];
+    let mut out = Vec::new();
+    for (stem, cue, weight) in &stems {
+        if stem.len() > words.len() {
+            continue;
+        }
+        for start in 0..=words.len() - stem.len() {
+            let span = start..start + stem.len();
+            if used[span.clone()].iter().any(|u| *u) {
+                continue;
+            }
+            if stem
+                .iter()
+                .zip(&words[span.clone()])
+                .all(|(p, w)| word_matches(p, w))
+            {
+                used[span].iter_mut().for_each(|u| *u = true);
+                out.push(CueMatch {
+                    cue: *cue,
+                    weight: *weight,
+                    word: start,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| m.word);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cue_list(text: &str) -> Vec<Cue> {
+        let folded = crate::view::fold(text).0;
+        cues(TOTALS, &words(&folded))
+            .into_iter()
+            .map(|m| m.cue)
+            .collect()
+    }
+
+    #[test]
+    fn longest_stem_wins_and_consumes_its_words() {
+        let cases: &[(&str, &[Cue])] = &[
+            ("Total toutes taxes comprises", &[Cue::Total, Cue::Ttc]),
+            ("Montant hors taxes", &[Cue::Total, Cue::Ht]),
+            ("Total H.T.", &[Cue::Total, Cue::Ht]),
+            ("Total taxes", &[Cue::Vat]),
+            ("TVA 20 % sur", &[Cue::Vat, Cue::Base]),
+            (
+                "Total TTC (dont TVA",
+                &[Cue::Total, Cue::Ttc, Cue::Part, Cue::Vat],
+            ),
+            ("Reste à payer", &[Cue::Balance]),
+            ("Net à payer", &[Cue::Due]),
+            ("Acompte versé", &[Cue::Deposit]),
+            ("Prix par jour", &[Cue::Total, Cue::Unit]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(cue_list(text), *want, "{text}");
+        }
+    }
+}
