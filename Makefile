@@ -6,7 +6,7 @@ SAMPLES := $(wildcard fixtures/samples/*)
 # One OCR engine per core: OpenMP threads inside tesseract only slow it down (stack notes).
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: setup build demo test bench loadgen fixtures golden schemas definitions fmt
+.PHONY: setup build demo test bench score-real loadgen fixtures golden accept-golden schemas definitions fmt
 
 setup:
 	@scripts/setup.sh
@@ -28,20 +28,35 @@ test: setup
 	python3 scripts/check_deploy.py
 
 # Benchmarks against their anchors (pdftotext -layout, the tesseract CLI), on the fixtures
-# and, when present, the third-party documents of ../shared/benchmarks.
+# and, when present, the third-party documents of ../shared/benchmarks, then their score.
 bench: build
 	@scripts/bench.sh
 	@python3 scripts/bench_ocr.py
+	@SCORE_NO_BUILD=1 scripts/score_real.sh
+
+# Kinds and fields of the release binary on the real documents of ../shared/benchmarks
+# (../shared/tools/score-documents); a SKIP line when ../shared is absent.
+score-real: build
+	@SCORE_NO_BUILD=1 scripts/score_real.sh
 
 
 # Regenerate the fixture documents, dossiers and scans (needs python3 with fpdf2, Pillow and
-# numpy, and pdftoppm), then the golden verdicts.
+# numpy, and pdftoppm), then check the golden verdicts: nothing is accepted here. A verdict
+# that changed is proposed as verdict.golden.new.json with its diff; review, then
+# `make accept-golden`.
 fixtures:
 	python3 fixtures/generator/generate.py
-	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it -- dossiers scans
+	@$(MAKE) --no-print-directory golden
 
+# Check every golden verdict; each one that differs is written as verdict.golden.new.json
+# next to it and its unified diff printed.
 golden:
-	UPDATE_GOLDEN=1 $(CARGO) test -p dossier-cli --test it -- dossiers scans
+	@$(CARGO) test -p dossier-cli --test it -- dossiers:: scans:: || { \
+	  echo "golden verdicts differ: review the diffs above, then \`make accept-golden\`"; exit 1; }
+
+# Move the reviewed proposals (verdict.golden.new.json) over the golden verdicts.
+accept-golden:
+	@scripts/accept_golden.sh
 
 # Fleet throughput and latency on the local broker (workers started and stopped here).
 loadgen: build

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for N minutes each (default 10), two at a time, seeded with the
-# fixture documents; crashers found are copied to fuzz/regressions/<target>/ where the test
-# suite replays them. Needs cargo-fuzz (cargo install cargo-fuzz); stable Rust is told to
+# fixture documents and the committed regressions; crashers found are copied to
+# fuzz/regressions/<target>/ where the test suite replays them (commit them there). Needs
+# cargo-fuzz (cargo install cargo-fuzz); stable Rust is told to
 # accept the nightly flags libFuzzer needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ mkdir -p fuzz/corpus/image_decode && cp -n fixtures/scans/*/*.jpg fixtures/scans
 (cd fuzz && cargo fuzz build --sanitizer none -O)
 run() {
   local t=$1
-  (cd fuzz && cargo fuzz run --sanitizer none -O "$t" "corpus/$t" -- -max_total_time=$((minutes * 60)) -rss_limit_mb=2048 -timeout=30 \
+  (cd fuzz && cargo fuzz run --sanitizer none -O "$t" "corpus/$t" "regressions/$t" -- -max_total_time=$((minutes * 60)) -rss_limit_mb=2048 -timeout=30 \
     > "target/fuzz-$t.log" 2>&1) || true
   local found=0
   for crash in fuzz/artifacts/"$t"/*; do

@@ -1,6 +1,7 @@
 //! Golden verdicts: each fixture dossier must get its expected status and fire exactly its
-//! expected rules; the whole verdict must match its committed snapshot (`verdict.golden.json`,
-//! refreshed with `UPDATE_GOLDEN=1`).
+//! expected rules; the whole verdict must match its committed snapshot (`verdict.golden.json`);
+//! a differing verdict is proposed as `verdict.golden.new.json` with its diff, for review and
+//! `make accept-golden`.
 
 use std::collections::BTreeSet;
 
@@ -47,21 +48,65 @@ fn check_folder(dir: &std::path::Path, failures: &mut Vec<String>) {
     check_golden(dir, &verdict, failures);
 }
 
-/// Compares a verdict with the folder's committed snapshot (`UPDATE_GOLDEN=1` rewrites it).
+/// Compares a verdict with the folder's committed snapshot (`verdict.golden.json`). A verdict
+/// that differs is never accepted here: it is written next to the snapshot as
+/// `verdict.golden.new.json`, the unified diff goes into the failure, and `make
+/// accept-golden` moves the reviewed proposals over the snapshots.
 pub(crate) fn check_golden(
     dir: &std::path::Path,
     verdict: &serde_json::Value,
     failures: &mut Vec<String>,
 ) {
-    let golden = dir.join("verdict.golden.json");
+    assert!(
+        std::env::var_os("UPDATE_GOLDEN").is_none(),
+        "UPDATE_GOLDEN no longer rewrites golden verdicts: run the tests, review the diffs \
+         (verdict.golden.new.json), then `make accept-golden`"
+    );
+    let golden = dir.join(GOLDEN);
+    let proposal = dir.join(GOLDEN_NEW);
     let rendered = serde_json::to_string_pretty(verdict).unwrap_or_default() + "\n";
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden, &rendered).ok();
-    } else if std::fs::read_to_string(&golden).unwrap_or_default() != rendered {
+    let committed = std::fs::read_to_string(&golden).ok();
+    if committed.as_deref() == Some(rendered.as_str()) {
+        // Nothing to review: a proposal left from an earlier run is stale.
+        std::fs::remove_file(&proposal).ok();
+        return;
+    }
+    if let Err(e) = std::fs::write(&proposal, &rendered) {
         failures.push(format!(
-            "{}: verdict differs from verdict.golden.json (UPDATE_GOLDEN=1 to accept)",
-            dir.display()
+            "{}: cannot write the proposal: {e}",
+            proposal.display()
         ));
+        return;
+    }
+    failures.push(format!(
+        "{}: verdict differs from {GOLDEN}; review the diff, then `make accept-golden`:\n{}",
+        dir.display(),
+        unified_diff(&golden, &proposal)
+    ));
+}
+
+const GOLDEN: &str = "verdict.golden.json";
+const GOLDEN_NEW: &str = "verdict.golden.new.json";
+
+/// `diff -u` of the committed snapshot (possibly missing) and the proposal.
+fn unified_diff(golden: &std::path::Path, proposal: &std::path::Path) -> String {
+    let old = if golden.is_file() {
+        golden.to_path_buf()
+    } else {
+        std::path::PathBuf::from("/dev/null")
+    };
+    match std::process::Command::new("diff")
+        .arg("-u")
+        .arg(&old)
+        .arg(proposal)
+        .output()
+    {
+        Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Err(e) => format!(
+            "(cannot run diff: {e}; compare {} with {})",
+            old.display(),
+            proposal.display()
+        ),
     }
 }
 

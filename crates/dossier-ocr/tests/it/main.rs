@@ -83,17 +83,89 @@ fn a_page_upside_down_or_sideways_is_turned_upright() {
     assert!(portrait, "a page turned upright is reported in portrait");
 }
 
+/// The photo repeated `n` × `n` times on one sheet `n` times the size of an A4 page, at the
+/// same resolution: a page as busy as `n²` quotes, which tesseract needs seconds to read.
+fn busy_sheet(n: u32) -> (GrayImage, (f32, f32)) {
+    let tile = photo();
+    let (w, h) = (tile.width as usize, tile.height as usize);
+    let width = w * n as usize;
+    let mut pixels = vec![255u8; width * h * n as usize];
+    for ty in 0..n as usize {
+        for tx in 0..n as usize {
+            for y in 0..h {
+                let row = (ty * h + y) * width + tx * w;
+                pixels[row..row + w].copy_from_slice(&tile.pixels[y * w..(y + 1) * w]);
+            }
+        }
+    }
+    let (pw, ph) = a4(&tile);
+    let sheet = GrayImage {
+        width: tile.width * n,
+        height: tile.height * n,
+        pixels,
+    };
+    (sheet, (pw * n as f32, ph * n as f32))
+}
+
 #[test]
-fn a_page_past_its_time_limit_is_a_timeout() {
+fn a_page_whose_budget_is_spent_before_recognition_is_a_timeout() {
+    // 1 ms is gone before tesseract is called (resampling, deskew): the page is refused
+    // without handing tesseract a deadline, which reads "after 0 s".
     let image = photo();
     let limits = OcrLimits {
         page_time: Duration::from_millis(1),
         ..OcrLimits::default()
     };
     match ocr_page(&image, 1, a4(&image), &limits) {
-        Err(OcrError::Timeout(_)) => {}
+        Err(OcrError::Timeout(seconds)) => assert_eq!(seconds, 0.0),
         other => panic!("expected a timeout, got {other:?}"),
     }
+}
+
+#[test]
+fn tesseract_stops_a_busy_page_at_the_recognition_deadline() {
+    // A page as busy as nine quotes with a budget of a fraction of a second: preparing the
+    // page takes some of the budget, tesseract gets the rest as its monitor's deadline and
+    // must stop there. A timeout from recognition carries the seconds tesseract was given
+    // (more than 0); one from before it is "0 s", so the budget doubles until tesseract is
+    // reached. The page must never be read whole within such a budget.
+    let (sheet, size) = busy_sheet(3);
+    for millis in [250u64, 500, 1_000, 2_000, 4_000] {
+        let budget = Duration::from_millis(millis);
+        let limits = OcrLimits {
+            page_time: budget,
+            ..OcrLimits::default()
+        };
+        let started = std::time::Instant::now();
+        let outcome = ocr_page(&sheet, 1, size, &limits);
+        let elapsed = started.elapsed();
+        match outcome {
+            Err(OcrError::Timeout(seconds)) if seconds > 0.0 => {
+                assert!(
+                    seconds <= budget.as_secs_f32(),
+                    "tesseract was given {seconds} s of a {budget:?} budget"
+                );
+                // A sanity bound, not a speed test: tesseract checks its deadline between
+                // words, and its layout analysis is not interrupted at all.
+                assert!(
+                    elapsed < budget + Duration::from_secs(60),
+                    "a {budget:?} budget returned after {elapsed:?}"
+                );
+                let reason = OcrError::Timeout(seconds).to_string();
+                assert!(reason.contains("limite par page"), "{reason}");
+                return;
+            }
+            Err(OcrError::Timeout(_)) => {
+                eprintln!("{budget:?} spent before recognition ({elapsed:?}); doubling it");
+            }
+            other => panic!(
+                "a page as busy as nine quotes within {budget:?}: expected tesseract's \
+                 timeout, got {:?} after {elapsed:?}",
+                other.map(|p| p.lines.len())
+            ),
+        }
+    }
+    panic!("every budget up to 4 s was spent before tesseract was called");
 }
 
 #[test]
