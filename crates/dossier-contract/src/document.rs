@@ -106,6 +106,18 @@ pub struct Session {
     pub hours: Decimal,
 }
 
+/// A half-day of a sign-in sheet whose mark cannot be told signed or absent (a cross, a dash
+/// or slash no legend explains, initials, ink that is neither a signature nor nothing): it is
+/// counted neither as signed nor as absent, and is to be checked by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UncertainSlot {
+    /// The trainee's name as printed.
+    pub trainee: String,
+    #[schemars(with = "String")]
+    pub date: NaiveDate,
+    pub period: SessionPeriod,
+}
+
 /// Which items of Qualiopi indicator 1 a programme states.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Sections {
@@ -211,6 +223,8 @@ fields! {
     hours_by_trainee: BTreeMap<String, Decimal>,
     signed_slots: u32,
     expected_slots: u32,
+    /// Half-days of a sign-in sheet whose mark is ambiguous (present only when there are some).
+    uncertain_slots: Vec<UncertainSlot>,
     invoice_number: String,
     #[schemars(with = "Option<Field<String>>")]
     invoice_date: NaiveDate,

@@ -17,7 +17,7 @@ mod verdict;
 
 pub use document::{
     DocumentKind, DocumentReport, Field, Fields, LineItem, Sections, Session, SessionPeriod,
-    TextSource,
+    TextSource, UncertainSlot,
 };
 pub use dossier::{Company, DocumentRef, DossierRequest, Stage, Training, parse_dossier_json};
 pub use messages::{DocumentExtracted, DocumentUploaded, routing};

@@ -201,7 +201,7 @@ fn read_page(doc: &Document, number: u32, page_id: ObjectId, limits: &Limits) ->
             height,
             lines: build_lines(scan.glyphs),
             source: TextSource::TextLayer,
-            ink: Vec::new(),
+            ink: scan.ink,
         },
         image_coverage: scan.image_coverage,
         image_count: scan.image_count,

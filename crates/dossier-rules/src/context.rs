@@ -89,6 +89,31 @@ pub(crate) fn dossier_evidence(path: &str, value: impl std::fmt::Display) -> Evi
     }
 }
 
+/// A noun phrase after "de", with the article contracted as French requires: "de" + "le
+/// devis" is "du devis", "de" + "les" is "des"; "de la", "de l'" stay as they are. Messages
+/// say `de(&named(doc))`, never `"de {}"` with a phrase that starts with an article.
+pub(crate) fn de(phrase: &str) -> String {
+    with_preposition("de", phrase)
+}
+
+/// `preposition phrase` with "de le", "de les", "à le" ("au"), "à les" ("aux") contracted.
+pub(crate) fn with_preposition(preposition: &str, phrase: &str) -> String {
+    let contracted = |le: &str, les: &str| {
+        if let Some(rest) = phrase.strip_prefix("le ") {
+            format!("{le} {rest}")
+        } else if let Some(rest) = phrase.strip_prefix("les ") {
+            format!("{les} {rest}")
+        } else {
+            format!("{preposition} {phrase}")
+        }
+    };
+    match preposition {
+        "de" => contracted("du", "des"),
+        "à" => contracted("au", "aux"),
+        _ => format!("{preposition} {phrase}"),
+    }
+}
+
 /// "le devis « devis.pdf »".
 pub(crate) fn named(document: &DocumentReport) -> String {
     let label = match document.kind {

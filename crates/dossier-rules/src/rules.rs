@@ -2,7 +2,8 @@
 
 use chrono::{Months, NaiveDate};
 use dossier_contract::{
-    Amounts, DocumentKind, DocumentReport, Evidence, Finding, Severity, Stage, TextSource,
+    Amounts, DocumentKind, DocumentReport, Evidence, Finding, SessionPeriod, Severity, Stage,
+    TextSource, UncertainSlot,
 };
 use dossier_parse::{
     format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr, is_valid_siren,
@@ -10,7 +11,7 @@ use dossier_parse::{
 };
 use rust_decimal::Decimal;
 
-use crate::context::{Context, dossier_evidence, evidence, named};
+use crate::context::{Context, de, dossier_evidence, evidence, named};
 
 type Rule = fn(&Context<'_>, &mut Vec<Finding>);
 
@@ -285,8 +286,8 @@ fn client_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         match ctx.read(&document.fields.client_siret) {
             Some(field) if field.value != *company => {
                 let message = format!(
-                    "Le client de {} (SIRET {}) n'est pas l'entreprise de la demande (SIRET {company}) ; vérifiez le destinataire de la pièce.",
-                    named(document),
+                    "Le client {} (SIRET {}) n'est pas l'entreprise de la demande (SIRET {company}) ; vérifiez le destinataire de la pièce.",
+                    de(&named(document)),
                     field.value
                 );
                 out.push(ctx.finding(
@@ -612,8 +613,8 @@ fn quote_totals(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 )
             } else {
                 format!(
-                    "Les montants de {} ne sont pas cohérents : {}.",
-                    named(document),
+                    "Les montants {} ne sont pas cohérents : {}.",
+                    de(&named(document)),
                     problems.join(" ; ")
                 )
             };
@@ -1028,8 +1029,41 @@ fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if sheets.is_empty() {
                 return;
             }
-            let message = "Les heures émargées par stagiaire n'ont pas pu être mesurées sur les feuilles d'émargement ; contrôlez les signatures à la main.".to_string();
-            out.push(ctx.finding("attendance_hours_short", message, ids(&sheets), Vec::new()));
+            // Cells whose mark is ambiguous are named, with the sheet's table as evidence.
+            let uncertain: Vec<(
+                &DocumentReport,
+                &dossier_contract::Field<Vec<UncertainSlot>>,
+            )> = sheets
+                .iter()
+                .filter_map(|s| s.fields.uncertain_slots.as_ref().map(|f| (*s, f)))
+                .filter(|(_, f)| !f.value.is_empty())
+                .collect();
+            if uncertain.is_empty() {
+                let message = "Les heures émargées par stagiaire n'ont pas pu être mesurées sur les feuilles d'émargement ; contrôlez les signatures à la main.".to_string();
+                out.push(ctx.finding("attendance_hours_short", message, ids(&sheets), Vec::new()));
+                return;
+            }
+            let cells: Vec<String> = uncertain
+                .iter()
+                .flat_map(|(_, f)| f.value.iter())
+                .map(|slot| {
+                    let period = match slot.period {
+                        SessionPeriod::Am => "matin",
+                        SessionPeriod::Pm => "après-midi",
+                    };
+                    format!(
+                        "{} le {} ({period})",
+                        slot.trainee,
+                        format_date_fr(slot.date)
+                    )
+                })
+                .collect();
+            let message = format!(
+                "Marque ambiguë (croix, tiret, barre ou initiales) sur la feuille d'émargement : {} ; ni signature ni absence ne peut être retenue, contrôlez ces cases à la main.",
+                cells.join(", ")
+            );
+            let evidence: Vec<Evidence> = uncertain.iter().map(|(s, f)| evidence(s, *f)).collect();
+            out.push(ctx.finding("attendance_hours_short", message, ids(&sheets), evidence));
         }
     }
 }
@@ -1079,8 +1113,8 @@ fn invoice_exceeds_quote(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 if inv.value > q.value + ctx.rulebook.parameters.amount_tolerance =>
             {
                 let message = format!(
-                    "Le total HT de {} ({}) dépasse celui du devis ({}) ; un avenant est nécessaire.",
-                    named(invoice),
+                    "Le total HT {} ({}) dépasse celui du devis ({}) ; un avenant est nécessaire.",
+                    de(&named(invoice)),
                     format_eur_fr(inv.value),
                     format_eur_fr(q.value)
                 );

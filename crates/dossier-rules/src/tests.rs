@@ -118,3 +118,18 @@ fn an_uncertain_siren_confirms_the_declared_provider_but_never_contradicts_it() 
     assert_eq!(provider_severities("659685762", unsure), [Warning]);
     assert_eq!(provider_severities("659685762", 0.9), [Blocking]);
 }
+
+#[test]
+fn an_article_after_de_or_a_is_contracted() {
+    use crate::context::{de, with_preposition};
+    let a = |phrase| with_preposition("à", phrase);
+    assert_eq!(de("le devis « devis.pdf »"), "du devis « devis.pdf »");
+    assert_eq!(de("les pièces"), "des pièces");
+    assert_eq!(de("la facture « f.pdf »"), "de la facture « f.pdf »");
+    assert_eq!(de("l'attestation"), "de l'attestation");
+    assert_eq!(de("leçons"), "de leçons");
+    assert_eq!(a("le devis"), "au devis");
+    assert_eq!(a("les stagiaires"), "aux stagiaires");
+    assert_eq!(a("la demande"), "à la demande");
+    assert_eq!(with_preposition("sur", "le devis"), "sur le devis");
+}

@@ -1,45 +1,69 @@
 //! Fields of a sign-in sheet (feuille d'émargement) read from text: the sessions (date,
 //! half-day, hours), who signed which half-day, and the hours signed per trainee.
 //!
-//! Two shapes are understood. A grid: a header row of half-day columns (a date with
-//! "matin"/"après-midi" or a time range, the date possibly on a row above spanning two
-//! columns) and one row per trainee whose cells say "signé", carry a tick or a signing time,
-//! or say "absent" or nothing. A list: one row per trainee and half-day with the date, the
-//! half-day or times, and the status. A half-day's hours come from its time range, or from
-//! the sheet's stated timetable; when neither is printed, hours are not reported.
+//! Every (trainee, half-day) cell is read as one of three marks ([`Mark`]): signed, absent or
+//! uncertain. Crosses ("✗", "x"), slashes and dashes are never a signature: they are absent
+//! only when the sheet's own legend says they mark an absence, and uncertain otherwise, as are
+//! initials and unknown words. An uncertain cell is counted neither as signed nor as absent;
+//! it puts the sheet's confidence below what the rules accept (so the dossier goes to review,
+//! never to pass on a guess) and is named in `uncertain_slots`.
 //!
-//! On a scanned paper sheet a signature is ink, not text: a grid cell is signed when enough
-//! non-text ink (reported by OCR) lies in it, empty when almost none does, and uncertain in
-//! between, which lowers the sheet's confidence below what the rules accept, so the dossier
-//! goes to review rather than pass on a guess.
+//! Shapes understood ([`grid`], [`list`]): a grid, with a header row of half-day columns (a
+//! date with "matin"/"après-midi" or a time range, the date possibly on a row above spanning
+//! two columns) and one row per trainee; a list, one row per trainee and half-day with the
+//! date, the half-day or times, and the status, possibly in per-trainee blocks. A half-day's
+//! hours come from its time range, or from the sheet's stated timetable; when neither is
+//! printed, hours are not reported.
+//!
+//! A signature may be ink rather than text: on a scan, ink that OCR reports as non-text; on a
+//! text-layer PDF, vector paths and images drawn on the page. A grid cell is signed when
+//! enough of that ink lies in it, empty when almost none does, and uncertain in between.
+
+mod cell;
+mod grid;
+mod list;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use dossier_contract::{Field, Fields, Session, SessionPeriod};
-use dossier_layout::{BBox, InkMark};
+use dossier_contract::{Field, Fields, Session, SessionPeriod, UncertainSlot};
+use dossier_layout::BBox;
 use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::values;
-use crate::view::{DocView, Found, LineView, find_labeled, re};
+use crate::view::{DocView, Found, find_labeled, re};
 
 static MORNING: LazyLock<Regex> = LazyLock::new(|| re(r"\bmatin(ee)?\b|\bam\b|\bmatinale\b"));
 static AFTERNOON: LazyLock<Regex> = LazyLock::new(|| re(r"apres-?\s?midi|\bpm\b|\bam\s*/\s*pm\b"));
-static SIGNED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"sign|[✓✔☑☒✗✘]|\bpresente?\b|\bok\b|^\s*x\s*$|\b\d{1,2}\s*[:h]\s*\d{2}\b|\bvalide\b")
-});
-static ABSENT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"absent|\babs\b|excuse|\bnon\b|non signe|pas signe|manquant"));
-/// A cell holding only a dash or a slash: absent on a typed sheet; on a scan it may as well
-/// be a stroke of a signature that OCR took for punctuation, and the cell's ink decides.
-static ABSENT_MARK: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*[-—–_/]+\s*$"));
 static NOT_TRAINEE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"formateur|formatrice|intervenant|total|signature|nom|stagiaire|participant|date|horaires?|matin|apres|page|organisme|feuille|emargement|intitule|lieu|session|entreprise|siret|responsable|cachet",
+        r"formateur|formatrice|intervenant|total|signature|\bnom\b|stagiaire|participant|\bdate|horaires?|matin|apres|page|organisme|feuille|emargement|intitule|lieu|session|seance|entreprise|siret|responsable|cachet|formation|legende|journee",
     )
 });
+
+/// Confidence of a sheet read with no doubtful cell: a grid (columns located by their
+/// header) and a list (every row states its slot).
+const GRID_CONFIDENCE: f64 = 0.9;
+const LIST_CONFIDENCE: f64 = 0.88;
+/// Confidence of a sheet with at least one uncertain cell: under the rulebook's
+/// `min_field_confidence` (0.6), so the hours are checked by hand rather than paid or cut.
+const UNCERTAIN_CONFIDENCE: f64 = 0.45;
+
+/// What one (trainee, half-day) cell says. Ordered so that, when a cell is read twice (two
+/// tables of one sheet), the most telling reading wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) enum Mark {
+    /// Nothing, or a mark the sheet says means absent.
+    #[default]
+    Absent,
+    /// A cross, a dash, initials, ink that is neither a signature nor nothing.
+    Uncertain,
+    Signed,
+}
 
 #[derive(Debug, Clone)]
 struct Slot {
@@ -59,15 +83,43 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
         .find(|f| !f.value.to_lowercase().starts_with("signature"))
         .map(Found::into_field);
     fields.training_title = crate::commercial::training_title(view).map(Found::into_field);
-    let timetable = timetable(view);
+    let context = Context::new(view);
     // Both readings are tried; the one that accounts for more (trainee, half-day) cells wins
-    // (a per-trainee block export has date lines that also look like one-column headers).
-    let coverage = |m: &Marks| m.signatures.len() * m.slots.len();
-    let marks = match (grid(view, &timetable), list(view, &timetable)) {
+    // (a per-trainee block export has date lines that also look like one-column headers), and
+    // between equals the one whose trainees read as people's names (a per-slot heading above
+    // the name column also looks like a one-column header that cuts "Julie | MARTIN").
+    let coverage = |m: &Marks| {
+        let people = m.signatures.keys().filter(|n| looks_like_person(n)).count();
+        (m.signatures.len() * m.slots.len(), people)
+    };
+    let marks = match (grid::grid(view, &context), list::list(view, &context)) {
         (Some(g), Some(l)) => Some(if coverage(&l) > coverage(&g) { l } else { g }),
         (g, l) => g.or(l),
     };
-    let Some(marks) = marks else { return };
+    let Some(mut marks) = marks else { return };
+    let uncertain: Vec<UncertainSlot> = marks
+        .signatures
+        .iter()
+        .flat_map(|(name, row)| {
+            marks
+                .slots
+                .iter()
+                .zip(row)
+                .filter(|(_, m)| **m == Mark::Uncertain)
+                .map(|(slot, _)| UncertainSlot {
+                    trainee: name.clone(),
+                    date: slot.date,
+                    period: slot.period,
+                })
+        })
+        .collect();
+    if !uncertain.is_empty() {
+        marks.confidence = marks.confidence.min(UNCERTAIN_CONFIDENCE);
+        // Which cells are doubtful is itself read with the sheet's layout confidence.
+        let mut field = marks.field(uncertain);
+        field.confidence = GRID_CONFIDENCE;
+        fields.uncertain_slots = Some(field);
+    }
     let trainees = marks.signatures.len();
     fields.expected_slots = Some(marks.field((marks.slots.len() * trainees) as u32));
     fields.signed_slots = Some(
@@ -75,7 +127,7 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
             marks
                 .signatures
                 .values()
-                .map(|s| s.iter().filter(|v| **v).count() as u32)
+                .map(|s| s.iter().filter(|m| **m == Mark::Signed).count() as u32)
                 .sum(),
         ),
     );
@@ -84,40 +136,98 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
         fields.start_date = Some(marks.field(first));
         fields.end_date = Some(marks.field(last));
     }
-    // Hours are reported only when every half-day's length is printed on the sheet.
-    if marks.slots.iter().all(|s| s.hours.is_some()) {
-        let sessions: Vec<Session> = marks
-            .slots
-            .iter()
-            .map(|s| Session {
-                date: s.date,
-                period: s.period,
-                hours: s.hours.unwrap_or_default(),
-            })
-            .collect();
+    // Sessions and hours per trainee are reported only when every half-day's length is
+    // printed (the contract's session carries its hours); the dates are reported regardless.
+    let hours: Option<Vec<Decimal>> = marks.slots.iter().map(|s| s.hours).collect();
+    if let Some(hours) = hours {
+        fields.sessions = Some(
+            marks.field(
+                marks
+                    .slots
+                    .iter()
+                    .zip(&hours)
+                    .map(|(s, h)| Session {
+                        date: s.date,
+                        period: s.period,
+                        hours: *h,
+                    })
+                    .collect(),
+            ),
+        );
         let by_trainee: BTreeMap<String, Decimal> = marks
             .signatures
             .iter()
-            .map(|(name, signed)| {
-                let hours: Decimal = marks
-                    .slots
+            .map(|(name, row)| {
+                let total: Decimal = hours
                     .iter()
-                    .zip(signed)
-                    .filter(|(_, s)| **s)
-                    .map(|(slot, _)| slot.hours.unwrap_or_default())
+                    .zip(row)
+                    .filter(|(_, m)| **m == Mark::Signed)
+                    .map(|(h, _)| *h)
                     .sum();
-                (name.clone(), hours.normalize())
+                (name.clone(), total.normalize())
             })
             .collect();
-        fields.sessions = Some(marks.field(sessions));
         fields.hours_by_trainee = Some(marks.field(by_trainee));
+    }
+    provider_apart_from_labels(fields);
+}
+
+/// A provider name read on a sign-in sheet that runs into the next label ("ORGANISME -
+/// Formateur : NAME") is cut before it; one that is itself a label's line ("Formation :
+/// ...") is no provider name and is dropped (absent rather than wrong).
+fn provider_apart_from_labels(fields: &mut Fields) {
+    static NEXT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"\s*(?:[-–—|,]\s*)?\b(?:formateur|formatrice|intervenante?|animateur|trainer|lieu|date|horaires?)\b\s*:",
+        )
+    });
+    static LABEL_LINE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^\s*(?:formation|intitule|action|module|theme|lieu|dates?)\s*:"));
+    let Some(field) = fields.provider_name.as_mut() else {
+        return;
+    };
+    let (folded, map) = crate::view::fold(&field.value);
+    if LABEL_LINE.is_match(&folded) {
+        fields.provider_name = None;
+        return;
+    }
+    if let Some(m) = NEXT_LABEL.find(&folded) {
+        let cut = map.get(m.start()).copied().unwrap_or(field.value.len());
+        let kept = field.value[..cut].trim().to_string();
+        if kept.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+            field.value = kept;
+        } else {
+            fields.provider_name = None;
+        }
+    }
+}
+
+/// What the whole sheet says that every reading needs: its timetable and its legend.
+pub(crate) struct Context {
+    timetable: (Option<Decimal>, Option<Decimal>),
+    legend: cell::Legend,
+}
+
+impl Context {
+    fn new(view: &DocView<'_>) -> Context {
+        Context {
+            timetable: timetable(view),
+            legend: cell::Legend::of(view),
+        }
+    }
+
+    fn hours_of(&self, period: SessionPeriod) -> Option<Decimal> {
+        match period {
+            SessionPeriod::Am => self.timetable.0,
+            SessionPeriod::Pm => self.timetable.1,
+        }
     }
 }
 
 struct Marks {
     slots: Vec<Slot>,
-    /// Trainee name as printed → signed or not, per slot.
-    signatures: BTreeMap<String, Vec<bool>>,
+    /// Trainee name as printed → the mark of each slot.
+    signatures: BTreeMap<String, Vec<Mark>>,
     page: u32,
     evidence: String,
     bbox: BBox,
@@ -137,6 +247,59 @@ impl Marks {
     }
 }
 
+/// Orders slots by date then morning first, and each trainee's marks with them; a slot a
+/// trainee has no cell for reads absent.
+fn ordered(
+    slots: Vec<Slot>,
+    by_trainee: BTreeMap<String, BTreeMap<usize, Mark>>,
+) -> (Vec<Slot>, BTreeMap<String, Vec<Mark>>) {
+    let mut order: Vec<usize> = (0..slots.len()).collect();
+    order.sort_by_key(|i| (slots[*i].date, slots[*i].period == SessionPeriod::Pm));
+    let signatures = by_trainee
+        .into_iter()
+        .map(|(name, by_slot)| {
+            (
+                name,
+                order
+                    .iter()
+                    .map(|i| by_slot.get(i).copied().unwrap_or_default())
+                    .collect(),
+            )
+        })
+        .collect();
+    let slots = order.iter().map(|i| slots[*i].clone()).collect();
+    (slots, signatures)
+}
+
+/// The index of the slot (`date`, `period`) in `slots`, added when new; a length read later
+/// fills one not known yet.
+fn slot_index(
+    slots: &mut Vec<Slot>,
+    date: NaiveDate,
+    period: SessionPeriod,
+    hours: Option<Decimal>,
+) -> usize {
+    match slots
+        .iter()
+        .position(|s| s.date == date && s.period == period)
+    {
+        Some(i) => {
+            if slots[i].hours.is_none() {
+                slots[i].hours = hours;
+            }
+            i
+        }
+        None => {
+            slots.push(Slot {
+                date,
+                period,
+                hours,
+            });
+            slots.len() - 1
+        }
+    }
+}
+
 /// Hours of the morning and afternoon half-days when the sheet states its timetable
 /// ("Horaires : 9h00-12h30 / 13h30-17h00").
 fn timetable(view: &DocView<'_>) -> (Option<Decimal>, Option<Decimal>) {
@@ -151,21 +314,26 @@ fn timetable(view: &DocView<'_>) -> (Option<Decimal>, Option<Decimal>) {
     {
         let mut rest = line.text();
         while let Some((hours, start, end)) = dossier_parse::find_time_range(rest) {
-            let hour: u32 = rest[start..end]
-                .chars()
-                .take_while(|c| c.is_ascii_digit())
-                .collect::<String>()
-                .parse()
-                .unwrap_or(0);
-            if hour < 12 && am.is_none() {
-                am = Some(hours);
-            } else if hour >= 12 && pm.is_none() {
-                pm = Some(hours);
+            match start_hour(&rest[start..end]) {
+                Some(h) if h < 12 && am.is_none() => am = Some(hours),
+                Some(h) if h >= 12 && pm.is_none() => pm = Some(hours),
+                _ => {}
             }
             rest = &rest[end..];
         }
     }
     (am, pm)
+}
+
+/// The hour a time range starts at ("13" of "13h30-17h00").
+fn start_hour(range: &str) -> Option<u32> {
+    range
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()
 }
 
 fn period_of(text: &str, folded: &str) -> Option<SessionPeriod> {
@@ -175,13 +343,8 @@ fn period_of(text: &str, folded: &str) -> Option<SessionPeriod> {
     if MORNING.is_match(folded) {
         return Some(SessionPeriod::Am);
     }
-    let (_, start, _) = dossier_parse::find_time_range(text)?;
-    let hour: u32 = text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect::<String>()
-        .parse()
-        .ok()?;
+    let (_, start, end) = dossier_parse::find_time_range(text)?;
+    let hour = start_hour(&text[start..end])?;
     Some(if hour < 12 {
         SessionPeriod::Am
     } else {
@@ -189,494 +352,60 @@ fn period_of(text: &str, folded: &str) -> Option<SessionPeriod> {
     })
 }
 
-fn slot_hours(
-    text: &str,
-    period: SessionPeriod,
-    timetable: &(Option<Decimal>, Option<Decimal>),
-) -> Option<Decimal> {
-    dossier_parse::find_time_range(text)
-        .map(|(h, _, _)| h)
-        .or(match period {
-            SessionPeriod::Am => timetable.0,
-            SessionPeriod::Pm => timetable.1,
-        })
-}
-
+/// Whether a table cell can be a trainee's name: letters, no digits, no label word. Used
+/// where the layout already says "this is the name column"; see [`looks_like_person`] for
+/// free lines.
 fn is_trainee_name(text: &str) -> bool {
     let (folded, _) = crate::view::fold(text);
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     letters >= 3
         && text.chars().count() <= 60
-        && !text.chars().any(|c| c.is_ascii_digit())
+        && !text.chars().any(|c| c.is_ascii_digit() || c == ':')
         && !NOT_TRAINEE.is_match(&folded)
 }
 
-/// A half-day column of a grid: its slot and the x coordinate of its centre.
-struct Column {
-    slot: Slot,
-    center: f32,
-}
-
-/// The grid shape: headers of half-day columns (several when the sheet runs over several
-/// pages or blocks), each followed by one row per trainee. Words are assigned to the column
-/// whose centre is nearest, so merged cells and centred texts still land in their column.
-fn grid(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> Option<Marks> {
-    let mut slots: Vec<Slot> = Vec::new();
-    let mut marks: BTreeMap<String, BTreeMap<usize, bool>> = BTreeMap::new();
-    let mut uncertain = 0usize;
-    let mut ink_uncertain = 0usize;
-    let mut first: Option<(u32, String, BBox)> = None;
-    let mut bbox: Option<BBox> = None;
-    let mut index = 0;
-    while index < view.lines.len() {
-        let Some((columns, header_lines)) = header_columns(view, index, timetable) else {
-            index += 1;
-            continue;
-        };
-        let header = &view.lines[index];
-        first.get_or_insert_with(|| {
-            (
-                header.page,
-                crate::view::evidence_of(header.text()),
-                header.line.bbox,
-            )
-        });
-        let slot_ids: Vec<usize> = columns
-            .iter()
-            .map(|c| {
-                match slots
-                    .iter()
-                    .position(|s| s.date == c.slot.date && s.period == c.slot.period)
-                {
-                    Some(i) => i,
-                    None => {
-                        slots.push(c.slot.clone());
-                        slots.len() - 1
-                    }
-                }
-            })
-            .collect();
-        let spacing = if columns.len() > 1 {
-            (columns[1].center - columns[0].center).abs()
-        } else {
-            90.0
-        };
-        let name_limit = columns[0].center - spacing / 2.0;
-        let ink = view.ink(header.page);
-        let mut anchor = centre_y(&view.lines[index + header_lines - 1].line.bbox);
-        let mut previous_y = view.lines[index + header_lines - 1].line.bbox.y0;
-        let mut row_index = index + header_lines;
-        while row_index < view.lines.len() {
-            let row = &view.lines[row_index];
-            if row.page != header.page
-                || previous_y - row.line.bbox.y1 > header.line.size.max(6.0) * 6.0
-                || header_columns(view, row_index, timetable).is_some()
-            {
-                break;
-            }
-            previous_y = row.line.bbox.y0;
-            row_index += 1;
-            let name: Vec<&str> = row
-                .line
-                .words
-                .iter()
-                .filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 < name_limit)
-                .map(|w| w.text.as_str())
-                .collect();
-            let name = name.join(" ");
-            if !is_trainee_name(&name) {
-                continue;
-            }
-            let mut texts: Vec<String> = vec![String::new(); columns.len()];
-            // Per column: the extent of its words and whether each looks like letters OCR
-            // made of a signature: barely recognised, or much taller than the printed name.
-            let name_height = row
-                .line
-                .words
-                .iter()
-                .filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 < name_limit)
-                .map(|w| w.bbox.height())
-                .fold(0.0f32, f32::max);
-            let mut spans: Vec<Option<(f32, f32)>> = vec![None; columns.len()];
-            let mut all_scribbles = vec![true; columns.len()];
-            for word in row
-                .line
-                .words
-                .iter()
-                .filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 >= name_limit)
-            {
-                let center = (word.bbox.x0 + word.bbox.x1) / 2.0;
-                let nearest = columns
-                    .iter()
-                    .enumerate()
-                    .min_by(|a, b| {
-                        (a.1.center - center)
-                            .abs()
-                            .total_cmp(&(b.1.center - center).abs())
-                    })
-                    .map(|(i, _)| i);
-                if let Some(i) = nearest {
-                    texts[i].push_str(&word.text);
-                    texts[i].push(' ');
-                    spans[i] = Some(spans[i].map_or((word.bbox.x0, word.bbox.x1), |(a, b)| {
-                        (a.min(word.bbox.x0), b.max(word.bbox.x1))
-                    }));
-                    all_scribbles[i] &= word.confidence < SCRIBBLE_CONFIDENCE
-                        || word.bbox.height() >= name_height * SCRIBBLE_HEIGHT;
-                }
-            }
-            let row_centre = centre_y(&row.line.bbox);
-            // The row's band reaches halfway to the row (or header) above, and as far below;
-            // its height is bounded by the names' size, not by a scribble on the same line.
-            let name_size = row
-                .line
-                .words
-                .iter()
-                .filter(|w| (w.bbox.x0 + w.bbox.x1) / 2.0 < name_limit)
-                .map(|w| w.size)
-                .fold(f32::INFINITY, f32::min)
-                .min(row.line.size);
-            // max/min rather than clamp: no panic whatever the sizes read.
-            let half = ((anchor - row_centre) / 2.0)
-                .max(name_size * 0.8)
-                .min(name_size * 2.5);
-            anchor = row_centre;
-            let key = trainee_key(&mut marks, name);
-            let entry = marks.entry(key).or_default();
-            for (column, text) in texts.iter().enumerate() {
-                let folded = crate::view::fold(text).0;
-                let cell = BBox {
-                    x0: columns[column].center - spacing / 2.0,
-                    x1: columns[column].center + spacing / 2.0,
-                    y0: row_centre - half,
-                    y1: row_centre + half,
-                };
-                let mark_only = ABSENT_MARK.is_match(&folded);
-                let signed = if ABSENT.is_match(&folded)
-                    || (mark_only && (ink.is_empty() || ink_in(ink, &cell) != InkVerdict::Signed))
-                {
-                    false
-                } else if mark_only || SIGNED.is_match(&folded) {
-                    // A mark only gets here with a signature's ink around it.
-                    true
-                } else if !ink.is_empty() {
-                    // OCR sometimes makes letters of a signature ("DAS", "(UV UN"), and that
-                    // ink is then not counted as non-text: such words, spread across the
-                    // cell, are the signature.
-                    let scribbled = all_scribbles[column]
-                        && spans[column].is_some_and(|(a, b)| b - a >= spacing * 0.15);
-                    match ink_in(ink, &cell) {
-                        InkVerdict::Signed => true,
-                        InkVerdict::Empty if folded.trim().is_empty() => false,
-                        _ if scribbled => true,
-                        _ => {
-                            ink_uncertain += 1;
-                            false
-                        }
-                    }
-                } else if folded.trim().is_empty() {
-                    false
-                } else {
-                    uncertain += 1;
-                    false
-                };
-                *entry.entry(slot_ids[column]).or_default() |= signed;
-            }
-            bbox = Some(bbox.map_or(row.line.bbox, |b| b.union(row.line.bbox)));
-        }
-        index = row_index.max(index + 1);
+/// Whether a free-standing text is a person's name: two to five words of letters, with a
+/// surname in capitals ("MARTIN Julie", "Julie MARTIN") or every word capitalised ("Julie
+/// Martin", "Jean-Luc de La Salle" tolerated by its particles).
+fn looks_like_person(text: &str) -> bool {
+    let text = trim_name(text);
+    if !is_trainee_name(text) {
+        return false;
     }
-    let (page, evidence, header_box) = first?;
-    if marks.is_empty() || slots.is_empty() {
-        return None;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if !(2..=5).contains(&words.len()) {
+        return false;
     }
-    let mut order: Vec<usize> = (0..slots.len()).collect();
-    order.sort_by_key(|i| (slots[*i].date, slots[*i].period == SessionPeriod::Pm));
-    let signatures = marks
-        .into_iter()
-        .map(|(name, by_slot)| {
-            (
-                name,
-                order
-                    .iter()
-                    .map(|i| by_slot.get(i).copied().unwrap_or(false))
-                    .collect(),
-            )
-        })
-        .collect();
-    let slots = order.iter().map(|i| slots[*i].clone()).collect();
-    // A cell whose ink cannot be told signed or empty leaves the sheet below the rules'
-    // confidence threshold: the hours are then checked by hand.
-    let confidence = match (uncertain, ink_uncertain) {
-        (_, 1..) => 0.45,
-        (0, 0) => 0.9,
-        _ => 0.6,
-    };
-    Some(Marks {
-        slots,
-        signatures,
-        page,
-        evidence,
-        bbox: bbox.map_or(header_box, |b| b.union(header_box)),
-        confidence,
-    })
-}
-
-fn centre_y(b: &BBox) -> f32 {
-    (b.y0 + b.y1) / 2.0
-}
-
-#[derive(Debug, PartialEq)]
-enum InkVerdict {
-    Signed,
-    Empty,
-    Unsure,
-}
-
-/// OCR confidence below which a cell's words on a scan are taken for letters OCR made of a
-/// signature: printed words in a sheet's cells ("Absent", "Signé") read well above it.
-const SCRIBBLE_CONFIDENCE: f32 = 0.5;
-/// Height, relative to the row's printed name, from which a cell's "word" is a scribble: OCR
-/// read signatures as words 1.6 to 3.4 times the height of the names beside them, some with
-/// a confidence of 0.8.
-const SCRIBBLE_HEIGHT: f32 = 1.4;
-
-/// Share of a cell covered by ink above which it is signed, and below which it is empty.
-/// A signature inks 2 to 15 % of a sheet's cell; scanner noise that survives the OCR's
-/// speck filter stays under 0.5 %.
-const SIGNED_INK: f32 = 0.015;
-const EMPTY_INK: f32 = 0.006;
-
-/// Whether the non-text ink inside `cell` (each blob counted for its part in the cell) looks
-/// like a signature: enough of it, and spread over more than a dot.
-fn ink_in(ink: &[InkMark], cell: &BBox) -> InkVerdict {
-    let mut area = 0.0f32;
-    let mut spread: Option<BBox> = None;
-    for mark in ink {
-        let b = mark.bbox;
-        let w = b.x1.min(cell.x1) - b.x0.max(cell.x0);
-        let h = b.y1.min(cell.y1) - b.y0.max(cell.y0);
-        if w <= 0.0 || h <= 0.0 {
-            continue;
-        }
-        let inside = (w * h) / (b.width() * b.height()).max(0.01);
-        area += mark.area * inside.min(1.0);
-        spread = Some(spread.map_or(b, |s| s.union(b)));
-    }
-    let cell_area = (cell.width() * cell.height()).max(1.0);
-    let share = area / cell_area;
-    let wide = spread.is_some_and(|s| s.width().min(cell.width()) >= cell.width() * 0.15);
-    if share >= SIGNED_INK && wide {
-        InkVerdict::Signed
-    } else if share < EMPTY_INK {
-        InkVerdict::Empty
-    } else {
-        InkVerdict::Unsure
-    }
-}
-
-/// Half-day periods stated in a line: words ("matin", "après-midi") or time ranges, with the
-/// x centre of each.
-fn periods_in(line: &LineView<'_>) -> Vec<(SessionPeriod, f32, Option<Decimal>)> {
-    static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-        re(
-            r"apres-?\s?midi|\bmatin(ee)?\b|\b[0-2]?\d\s*[h:]\s*[0-5]?\d?\s*(-|a|à)\s*[0-2]?\d\s*[h:]\s*[0-5]?\d?",
+    let particle = |w: &str| {
+        matches!(
+            w,
+            "de" | "du" | "des" | "le" | "la" | "van" | "von" | "d'" | "da" | "di" | "el" | "ben"
         )
-    });
-    PERIOD
-        .find_iter(&line.folded)
-        .filter_map(|m| {
-            let (start, end) = (line.orig(m.start()), line.orig(m.end()));
-            let text = &line.text()[start..end];
-            let folded = m.as_str();
-            let period = period_of(text, folded)?;
-            let hours = dossier_parse::find_time_range(text).map(|(h, _, _)| h);
-            let b = line.span_bbox(start, end);
-            Some((period, (b.x0 + b.x1) / 2.0, hours))
-        })
-        .collect()
+    };
+    let name_word = |w: &str| {
+        w.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '.'))
+    };
+    if !words.iter().all(|w| name_word(w)) {
+        return false;
+    }
+    let capitals = |w: &str| {
+        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    };
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let any_capitals = words.iter().any(|w| capitals(w));
+    let all_capitals = words.iter().all(|w| capitals(w));
+    let all_capitalised = words.iter().all(|w| capitalised(w) || particle(w));
+    (any_capitals && !all_capitals && words.iter().all(|w| capitalised(w) || particle(w)))
+        || (all_capitalised && !all_capitals)
+        // "DUPONT JEAN" in a list of capitals: two or three words, none of them a label.
+        || (all_capitals && words.len() <= 3)
 }
 
-/// The columns of a grid header starting at line `index`: either one line holding dates and
-/// periods, or a line of dates above a line of periods. Returns the columns and how many
-/// lines the header takes.
-fn header_columns(
-    view: &DocView<'_>,
-    index: usize,
-    timetable: &(Option<Decimal>, Option<Decimal>),
-) -> Option<(Vec<Column>, usize)> {
-    let line = &view.lines[index];
-    let dates: Vec<(NaiveDate, f32, usize)> = dossier_parse::find_dates(line.text())
-        .into_iter()
-        .map(|m| {
-            let b = line.span_bbox(m.start, m.end);
-            (m.date, (b.x0 + b.x1) / 2.0, m.start)
-        })
-        .collect();
-    if dates.is_empty() || dates.len() > 40 {
-        return None;
-    }
-    let periods = periods_in(line);
-    let make =
-        |date: NaiveDate, period: SessionPeriod, hours: Option<Decimal>, center: f32| Column {
-            slot: Slot {
-                date,
-                period,
-                hours: hours.or(match period {
-                    SessionPeriod::Am => timetable.0,
-                    SessionPeriod::Pm => timetable.1,
-                }),
-            },
-            center,
-        };
-    if !periods.is_empty() {
-        // One line: each date owns the periods that follow it up to the next date.
-        let mut columns = Vec::new();
-        let text = line.text();
-        for (i, (date, _, start)) in dates.iter().enumerate() {
-            let end = dates.get(i + 1).map_or(text.len(), |d| d.2);
-            let segment = &text[*start..end];
-            let (folded, _) = crate::view::fold(segment);
-            let Some(period) = period_of(segment, &folded) else {
-                continue;
-            };
-            let hours = dossier_parse::find_time_range(segment).map(|(h, _, _)| h);
-            let b = line.span_bbox(*start, end);
-            columns.push(make(*date, period, hours, (b.x0 + b.x1) / 2.0));
-        }
-        return (columns.len() >= 1 && columns.len() * 2 >= dates.len()).then_some((columns, 1));
-    }
-    // Two lines: dates above, periods below.
-    let below = view.lines.get(index + 1).filter(|b| {
-        b.page == line.page && line.line.bbox.y0 - b.line.bbox.y1 < line.line.size * 2.5
-    })?;
-    let periods = periods_in(below);
-    if periods.is_empty()
-        || periods.len() < dates.len().min(2)
-        || !dossier_parse::find_dates(below.text()).is_empty()
-    {
-        return None;
-    }
-    let columns = periods
-        .into_iter()
-        .filter_map(|(period, center, hours)| {
-            let nearest = dates
-                .iter()
-                .min_by(|a, b| (a.1 - center).abs().total_cmp(&(b.1 - center).abs()))?;
-            Some(make(nearest.0, period, hours, center))
-        })
-        .collect();
-    Some((columns, 2))
-}
-
-/// The list shape: one line per trainee and half-day.
-fn list(view: &DocView<'_>, timetable: &(Option<Decimal>, Option<Decimal>)) -> Option<Marks> {
-    let mut slots: Vec<Slot> = Vec::new();
-    let mut entries: Vec<(String, usize, bool)> = Vec::new();
-    let mut bbox: Option<BBox> = None;
-    let mut page = 0;
-    let mut evidence = String::new();
-    let mut uncertain = 0usize;
-    // Per-trainee blocks: a line naming the trainee ("Stagiaire : Julie MARTIN", or the name
-    // alone) heads the lines of that trainee's half-days.
-    static TRAINEE_HEADING: LazyLock<Regex> =
-        LazyLock::new(|| re(r"^\s*(stagiaire|participant|apprenant|nom)\s*:\s*"));
-    let mut current: Option<String> = None;
-    for line in &view.lines {
-        let Some((date, _, _)) = values::date(line.text()) else {
-            if let Some(m) = TRAINEE_HEADING.find(&line.folded) {
-                let name = line.text()[line.orig(m.end())..].trim();
-                if is_trainee_name(name) {
-                    current = Some(name.to_string());
-                }
-            } else if line.line.cells.len() == 1
-                && is_trainee_name(line.text().trim())
-                && line.text().split_whitespace().count() >= 2
-            {
-                current = Some(line.text().trim().to_string());
-            }
-            continue;
-        };
-        let Some(period) = period_of(line.text(), &line.folded) else {
-            continue;
-        };
-        let own_name = line
-            .line
-            .cells
-            .iter()
-            .map(|c| c.text.trim())
-            .find(|t| is_trainee_name(t))
-            .map(str::to_string);
-        let Some(name) = own_name.or_else(|| current.clone()) else {
-            continue;
-        };
-        let status_text = line
-            .line
-            .cells
-            .iter()
-            .last()
-            .map_or("", |c| c.text.as_str());
-        let folded_status = crate::view::fold(status_text).0;
-        let signed = if ABSENT.is_match(&folded_status)
-            || ABSENT.is_match(&line.folded) && !SIGNED.is_match(&folded_status)
-        {
-            false
-        } else if SIGNED.is_match(&folded_status)
-            || SIGNED.is_match(&line.folded.replace(&crate::view::fold(&name).0, ""))
-        {
-            true
-        } else {
-            uncertain += 1;
-            false
-        };
-        let hours = slot_hours(line.text(), period, timetable);
-        let slot_index = match slots
-            .iter()
-            .position(|s| s.date == date && s.period == period)
-        {
-            Some(i) => i,
-            None => {
-                slots.push(Slot {
-                    date,
-                    period,
-                    hours,
-                });
-                slots.len() - 1
-            }
-        };
-        if slots[slot_index].hours.is_none() {
-            slots[slot_index].hours = hours;
-        }
-        entries.push((name.clone(), slot_index, signed));
-        bbox = Some(bbox.map_or(line.line.bbox, |b| b.union(line.line.bbox)));
-        if page == 0 {
-            page = line.page;
-            evidence = crate::view::evidence_of(line.text());
-        }
-    }
-    if entries.is_empty() {
-        return None;
-    }
-    let mut order: Vec<usize> = (0..slots.len()).collect();
-    order.sort_by_key(|i| (slots[*i].date, slots[*i].period == SessionPeriod::Pm));
-    let sorted_slots: Vec<Slot> = order.iter().map(|i| slots[*i].clone()).collect();
-    let mut signatures: BTreeMap<String, Vec<bool>> = BTreeMap::new();
-    for (name, slot_index, signed) in entries {
-        let position = order.iter().position(|i| *i == slot_index).unwrap_or(0);
-        let key = trainee_key(&mut signatures, name);
-        let row = signatures
-            .entry(key)
-            .or_insert_with(|| vec![false; sorted_slots.len()]);
-        row[position] |= signed;
-    }
-    Some(Marks {
-        slots: sorted_slots,
-        signatures,
-        page,
-        evidence,
-        bbox: bbox.unwrap_or_default(),
-        confidence: if uncertain == 0 { 0.88 } else { 0.6 },
-    })
+/// A name without the punctuation OCR or a layout leaves around it ("_chaimae kaaouachi").
+fn trim_name(text: &str) -> &str {
+    text.trim_matches(|c: char| !c.is_alphabetic())
 }
 
 /// The key under which `name` is counted. OCR splits a word now and then ("Y anis MERCIER"

@@ -1,0 +1,442 @@
+//! The grid shape: trainees in rows, half-days in columns.
+//!
+//! A header names the columns: dates with periods on one line ("27/07/2026 matin"), dates on
+//! a line above periods, or periods alone ("Signature matin | Signature après-midi") whose
+//! date is the row's own (a leading date cell) or the one the page's title states ("Date :
+//! 02/03/2026", "Dates : 30/01/2026 - 30/01/2026"). Several headers (a sheet over several
+//! pages or blocks) each head their own rows. Words are assigned to the column whose centre is
+//! nearest, so merged cells and centred texts still land in their column; ink is measured in
+//! the cell's box, between the neighbouring rows.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use dossier_contract::SessionPeriod;
+use dossier_layout::{BBox, TextSource};
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use super::cell::{InkVerdict, Stroke, ink_in, text_mark};
+use super::{
+    Context, GRID_CONFIDENCE, Mark, Marks, Slot, is_trainee_name, ordered, period_of, slot_index,
+    trainee_key, trim_name,
+};
+use crate::view::{DocView, LineView, re};
+
+/// A half-day column of a grid: its period, date (when the header states it), hours, and
+/// the x coordinate of its centre.
+struct Column {
+    date: Option<NaiveDate>,
+    period: SessionPeriod,
+    hours: Option<Decimal>,
+    center: f32,
+}
+
+/// OCR confidence below which a cell's words on a scan are taken for letters OCR made of a
+/// signature: printed words in a sheet's cells ("Absent", "Signé") read well above it.
+const SCRIBBLE_CONFIDENCE: f32 = 0.5;
+/// Height, relative to the row's printed name, from which a cell's "word" is a scribble: OCR
+/// read signatures as words 1.6 to 3.4 times the height of the names beside them, some with
+/// a confidence of 0.8.
+const SCRIBBLE_HEIGHT: f32 = 1.4;
+/// Share of the cell's width a scribble's words must span to be a signature.
+const SCRIBBLE_SPREAD: f32 = 0.15;
+/// Column spacing assumed when a header has a single column (a 90-point signature column,
+/// as generated and as on the sheets seen).
+const SINGLE_COLUMN_WIDTH: f32 = 90.0;
+/// Confidence of a text-layer grid whose every cell is empty of text and the page of any
+/// ink: signatures may have been drawn in a way the reader does not see (a flattened or
+/// unsupported drawing), so "nobody signed" is not asserted.
+const BLANK_SHEET_CONFIDENCE: f64 = 0.45;
+
+/// One trainee row as read, before its cells are judged.
+struct Row {
+    name: String,
+    date: Option<NaiveDate>,
+    centre: f32,
+    name_size: f32,
+    texts: Vec<String>,
+    spans: Vec<Option<(f32, f32)>>,
+    all_scribbles: Vec<bool>,
+    bbox: BBox,
+}
+
+pub(super) fn grid(view: &DocView<'_>, context: &Context) -> Option<Marks> {
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut marks: BTreeMap<String, BTreeMap<usize, Mark>> = BTreeMap::new();
+    let mut first: Option<(u32, String, BBox)> = None;
+    let mut bbox: Option<BBox> = None;
+    let mut any_text = false;
+    let mut any_ink = false;
+    let mut index = 0;
+    while index < view.lines.len() {
+        let Some((columns, header_lines)) = header_columns(view, index, context) else {
+            index += 1;
+            continue;
+        };
+        let header = &view.lines[index];
+        let page = view.text.pages.iter().find(|p| p.number == header.page);
+        let scan = page.is_some_and(|p| p.source == TextSource::Ocr);
+        let ink = view.ink(header.page);
+        any_ink |= !ink.is_empty();
+        let spacing = if columns.len() > 1 {
+            (columns[1].center - columns[0].center).abs()
+        } else {
+            SINGLE_COLUMN_WIDTH
+        };
+        let name_limit = columns[0].center - spacing / 2.0;
+        let last_header = &view.lines[index + header_lines - 1];
+        let mut rows: Vec<Row> = Vec::new();
+        let mut previous_y = last_header.line.bbox.y0;
+        let mut row_index = index + header_lines;
+        while row_index < view.lines.len() {
+            let line = &view.lines[row_index];
+            if line.page != header.page
+                || previous_y - line.line.bbox.y1 > header.line.size.max(6.0) * 6.0
+                || header_columns(view, row_index, context).is_some()
+            {
+                break;
+            }
+            previous_y = line.line.bbox.y0;
+            row_index += 1;
+            if let Some(row) = read_row(line, &columns, name_limit) {
+                rows.push(row);
+            }
+        }
+        let centres: Vec<f32> = rows.iter().map(|r| r.centre).collect();
+        let mut anchor = centre_y(&last_header.line.bbox);
+        for row in rows {
+            let dates: Vec<Option<NaiveDate>> =
+                columns.iter().map(|c| c.date.or(row.date)).collect();
+            if dates.iter().any(Option::is_none) {
+                continue;
+            }
+            // The row's band reaches halfway to the row (or header) above, and as far below;
+            // its height is bounded by the names' size, not by a scribble on the same line.
+            // max/min rather than clamp: no panic whatever the sizes read.
+            let half = ((anchor - row.centre) / 2.0)
+                .max(row.name_size * 0.8)
+                .min(row.name_size * 2.5);
+            anchor = row.centre;
+            let key = trainee_key(&mut marks, row.name);
+            let entry = marks.entry(key).or_default();
+            for (column, text) in row.texts.iter().enumerate() {
+                let Some(date) = dates[column] else { continue };
+                let c = &columns[column];
+                let slot = slot_index(&mut slots, date, c.period, c.hours);
+                let cell = BBox {
+                    x0: c.center - spacing / 2.0,
+                    x1: c.center + spacing / 2.0,
+                    y0: row.centre - half,
+                    y1: row.centre + half,
+                };
+                let folded = crate::view::fold(text).0;
+                any_text |= !folded.trim().is_empty();
+                let ink_verdict = (!ink.is_empty()).then(|| ink_in(ink, &cell, &centres));
+                let scribbled = scan
+                    && row.all_scribbles[column]
+                    && row.spans[column].is_some_and(|(a, b)| b - a >= spacing * SCRIBBLE_SPREAD);
+                let mark = cell_mark(&folded, scribbled, ink_verdict, scan, context);
+                let slot_mark = entry.entry(slot).or_default();
+                *slot_mark = (*slot_mark).max(mark);
+            }
+            bbox = Some(bbox.map_or(row.bbox, |b| b.union(row.bbox)));
+        }
+        first.get_or_insert_with(|| {
+            (
+                header.page,
+                crate::view::evidence_of(header.text()),
+                header.line.bbox,
+            )
+        });
+        index = row_index.max(index + 1);
+    }
+    let (page, evidence, header_box) = first?;
+    if marks.is_empty() || slots.is_empty() {
+        return None;
+    }
+    let (slots, signatures) = ordered(slots, marks);
+    let confidence = if !any_text && !any_ink {
+        BLANK_SHEET_CONFIDENCE
+    } else {
+        GRID_CONFIDENCE
+    };
+    Some(Marks {
+        slots,
+        signatures,
+        page,
+        evidence,
+        bbox: bbox.map_or(header_box, |b| b.union(header_box)),
+        confidence,
+    })
+}
+
+/// A cell's mark from its text, whether its words look like letters OCR made of a signature,
+/// and its ink (`None` when the page has no ink layer).
+fn cell_mark(
+    folded: &str,
+    scribbled: bool,
+    ink: Option<InkVerdict>,
+    scan: bool,
+    context: &Context,
+) -> Mark {
+    match text_mark(folded, &context.legend) {
+        Some(Mark::Absent) => Mark::Absent,
+        Some(Mark::Signed) => Mark::Signed,
+        None => match ink {
+            None | Some(InkVerdict::Empty) => Mark::Absent,
+            Some(InkVerdict::Signed) => Mark::Signed,
+            Some(InkVerdict::Unsure) => Mark::Uncertain,
+        },
+        Some(Mark::Uncertain) => {
+            let stroke = Stroke::of(folded);
+            let signature_ink = ink == Some(InkVerdict::Signed);
+            match stroke {
+                // On a scan OCR takes a stroke of a signature for "-" or "/": the ink
+                // around it decides. A cross stays uncertain, whatever its ink.
+                Some(Stroke::Dash | Stroke::Slash) if scan && signature_ink => Mark::Signed,
+                Some(_) => Mark::Uncertain,
+                // Letters OCR made of a signature ("DAS", "(UV UN"), spread across the cell,
+                // or words over a signature's ink: the signature.
+                None if scan && (scribbled || signature_ink) => Mark::Signed,
+                None => Mark::Uncertain,
+            }
+        }
+    }
+}
+
+/// Reads one line under a header as a trainee row: the name (and a leading date) left of the
+/// first column, then each column's words.
+fn read_row(line: &LineView<'_>, columns: &[Column], name_limit: f32) -> Option<Row> {
+    let centre_x = |b: &BBox| (b.x0 + b.x1) / 2.0;
+    let left: Vec<&dossier_layout::Word> = line
+        .line
+        .words
+        .iter()
+        .filter(|w| centre_x(&w.bbox) < name_limit)
+        .collect();
+    let joined: Vec<&str> = left.iter().map(|w| w.text.as_str()).collect();
+    let joined = joined.join(" ");
+    // A leading (or trailing) date cell: the row's day, not part of the name.
+    let found = dossier_parse::find_dates(&joined);
+    let date = found.first().map(|m| m.date);
+    let mut name = joined.clone();
+    for m in found.iter().rev() {
+        name.replace_range(m.start..m.end, " ");
+    }
+    let name = trim_name(
+        name.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str(),
+    )
+    .to_string();
+    if !is_trainee_name(&name) {
+        return None;
+    }
+    let name_height = left.iter().map(|w| w.bbox.height()).fold(0.0f32, f32::max);
+    let name_size = left
+        .iter()
+        .map(|w| w.size)
+        .fold(f32::INFINITY, f32::min)
+        .min(line.line.size);
+    let mut texts: Vec<String> = vec![String::new(); columns.len()];
+    let mut spans: Vec<Option<(f32, f32)>> = vec![None; columns.len()];
+    let mut all_scribbles = vec![true; columns.len()];
+    for word in line
+        .line
+        .words
+        .iter()
+        .filter(|w| centre_x(&w.bbox) >= name_limit)
+    {
+        let center = centre_x(&word.bbox);
+        let nearest = columns
+            .iter()
+            .enumerate()
+            .min_by(|a, b| {
+                (a.1.center - center)
+                    .abs()
+                    .total_cmp(&(b.1.center - center).abs())
+            })
+            .map(|(i, _)| i);
+        if let Some(i) = nearest {
+            texts[i].push_str(&word.text);
+            texts[i].push(' ');
+            spans[i] = Some(spans[i].map_or((word.bbox.x0, word.bbox.x1), |(a, b)| {
+                (a.min(word.bbox.x0), b.max(word.bbox.x1))
+            }));
+            all_scribbles[i] &= word.confidence < SCRIBBLE_CONFIDENCE
+                || word.bbox.height() >= name_height * SCRIBBLE_HEIGHT;
+        }
+    }
+    Some(Row {
+        name,
+        date,
+        centre: centre_y(&line.line.bbox),
+        name_size,
+        texts,
+        spans,
+        all_scribbles,
+        bbox: line.line.bbox,
+    })
+}
+
+fn centre_y(b: &BBox) -> f32 {
+    (b.y0 + b.y1) / 2.0
+}
+
+/// Half-day periods stated in a line: words ("matin", "après-midi", "AM"/"PM") or time
+/// ranges, with the x centre of each. In a header that has "matin" and a lone "AM" but no
+/// "PM", "AM" is the French abbreviation of "après-midi" ("Signature Matin | Signature AM").
+fn periods_in(line: &LineView<'_>) -> Vec<(SessionPeriod, f32, Option<Decimal>)> {
+    static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"apres-?\s?midi|\bmatin(ee)?\b|\bam\b|\bpm\b|\b[0-2]?\d\s*[h:]\s*[0-5]?\d?\s*(-|a|à)\s*[0-2]?\d\s*[h:]\s*[0-5]?\d?",
+        )
+    });
+    static MATIN: LazyLock<Regex> = LazyLock::new(|| re(r"\bmatin(ee)?\b"));
+    static PM: LazyLock<Regex> = LazyLock::new(|| re(r"\bpm\b|apres-?\s?midi"));
+    let am_is_afternoon = MATIN.is_match(&line.folded) && !PM.is_match(&line.folded);
+    PERIOD
+        .find_iter(&line.folded)
+        .filter_map(|m| {
+            let (start, end) = (line.orig(m.start()), line.orig(m.end()));
+            let text = &line.text()[start..end];
+            let folded = m.as_str();
+            let period = if folded == "am" && am_is_afternoon {
+                SessionPeriod::Pm
+            } else {
+                period_of(text, folded)?
+            };
+            let hours = dossier_parse::find_time_range(text).map(|(h, _, _)| h);
+            let b = line.span_bbox(start, end);
+            // The column is the layout cell holding the period ("Signature matin"), centred
+            // over the signatures, rather than the period word alone.
+            let cell = line
+                .line
+                .cells
+                .iter()
+                .find(|c| c.bbox.x0 <= b.x0 + 0.5 && b.x1 <= c.bbox.x1 + 0.5)
+                .map(|c| c.bbox)
+                .unwrap_or(b);
+            Some((period, (cell.x0 + cell.x1) / 2.0, hours))
+        })
+        .collect()
+}
+
+/// A header of signature columns alone: "Signature matin", "Émargement après-midi", "Matin |
+/// Après-midi".
+fn signature_header(line: &LineView<'_>) -> bool {
+    static WORDS: LazyLock<Regex> =
+        LazyLock::new(|| re(r"signature|emargement|\bnom\b|stagiaire|participant|apprenant"));
+    WORDS.is_match(&line.folded)
+}
+
+/// The day a page's title states, for a header of periods without dates: the nearest line
+/// above the header (same page) whose dates are all one day.
+fn title_date(view: &DocView<'_>, index: usize) -> Option<NaiveDate> {
+    let page = view.lines.get(index)?.page;
+    for line in view.lines[..index]
+        .iter()
+        .rev()
+        .take_while(|l| l.page == page)
+    {
+        let dates: Vec<NaiveDate> = dossier_parse::find_dates(line.text())
+            .into_iter()
+            .map(|m| m.date)
+            .collect();
+        if let Some(first) = dates.first() {
+            return dates.iter().all(|d| d == first).then_some(*first);
+        }
+    }
+    None
+}
+
+/// The columns of a grid header starting at line `index`: one line holding dates and
+/// periods, a line of dates above a line of periods, or a line of periods alone (dates from
+/// the rows or the title). Returns the columns and how many lines the header takes.
+fn header_columns(
+    view: &DocView<'_>,
+    index: usize,
+    context: &Context,
+) -> Option<(Vec<Column>, usize)> {
+    let line = &view.lines[index];
+    let dates: Vec<(NaiveDate, f32, usize)> = dossier_parse::find_dates(line.text())
+        .into_iter()
+        .map(|m| {
+            let b = line.span_bbox(m.start, m.end);
+            (m.date, (b.x0 + b.x1) / 2.0, m.start)
+        })
+        .collect();
+    if dates.len() > 40 {
+        return None;
+    }
+    let make = |date: Option<NaiveDate>,
+                period: SessionPeriod,
+                hours: Option<Decimal>,
+                center: f32| Column {
+        date,
+        period,
+        hours: hours.or(context.hours_of(period)),
+        center,
+    };
+    if dates.is_empty() {
+        // Periods alone: "Nom | Signature matin | Signature après-midi".
+        if !signature_header(line) {
+            return None;
+        }
+        let periods = periods_in(line);
+        let distinct = periods
+            .windows(2)
+            .all(|w| (w[1].1 - w[0].1).abs() > line.line.size * 2.0);
+        if periods.is_empty() || periods.len() > 2 * 7 || !distinct {
+            return None;
+        }
+        let date = title_date(view, index);
+        let columns = periods
+            .into_iter()
+            .map(|(period, center, hours)| make(date, period, hours, center))
+            .collect();
+        return Some((columns, 1));
+    }
+    let periods = periods_in(line);
+    if !periods.is_empty() {
+        // One line: each date owns the periods that follow it up to the next date.
+        let mut columns = Vec::new();
+        let text = line.text();
+        for (i, (date, _, start)) in dates.iter().enumerate() {
+            let end = dates.get(i + 1).map_or(text.len(), |d| d.2);
+            let segment = &text[*start..end];
+            let (folded, _) = crate::view::fold(segment);
+            let Some(period) = period_of(segment, &folded) else {
+                continue;
+            };
+            let hours = dossier_parse::find_time_range(segment).map(|(h, _, _)| h);
+            let b = line.span_bbox(*start, end);
+            columns.push(make(Some(*date), period, hours, (b.x0 + b.x1) / 2.0));
+        }
+        return (!columns.is_empty() && columns.len() * 2 >= dates.len()).then_some((columns, 1));
+    }
+    // Two lines: dates above, periods below.
+    let below = view.lines.get(index + 1).filter(|b| {
+        b.page == line.page && line.line.bbox.y0 - b.line.bbox.y1 < line.line.size * 2.5
+    })?;
+    let periods = periods_in(below);
+    if periods.is_empty()
+        || periods.len() < dates.len().min(2)
+        || !dossier_parse::find_dates(below.text()).is_empty()
+    {
+        return None;
+    }
+    let columns = periods
+        .into_iter()
+        .filter_map(|(period, center, hours)| {
+            let nearest = dates
+                .iter()
+                .min_by(|a, b| (a.1 - center).abs().total_cmp(&(b.1 - center).abs()))?;
+            Some(make(Some(nearest.0), period, hours, center))
+        })
+        .collect();
+    Some((columns, 2))
+}
