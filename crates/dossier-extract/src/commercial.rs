@@ -15,7 +15,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::values;
-use crate::view::{DocView, Found, find_labeled, found_at, re};
+use crate::view::{DocView, Found, find_labeled, fold, found_at, re};
 
 static HT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -54,10 +54,26 @@ static TOTALS_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Confidence of line items read from prose that do not add up to the total before tax:
+/// under the rulebook's `min_field_confidence` (0.6), so no rule compares them.
+const UNSURE_ITEMS_CONFIDENCE: f64 = 0.5;
+
 /// Fills the fields quotes and invoices share, and those specific to `kind`.
 pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: DocumentKind) {
     extract_totals(view, fields);
-    fields.line_items = line_items(view).map(Found::into_field);
+    fields.line_items = line_items(view)
+        .or_else(|| {
+            // Products in prose may not be all the items (a fee written without its
+            // product): they are trusted only when they add up to the total before tax.
+            stated_items(view).map(|mut items| {
+                let sum: Decimal = items.value.iter().map(|i| i.amount).sum();
+                if fields.total_ht.as_ref().is_none_or(|t| t.value != sum) {
+                    items.confidence = items.confidence.min(UNSURE_ITEMS_CONFIDENCE);
+                }
+                items
+            })
+        })
+        .map(Found::into_field);
     if kind == DocumentKind::Invoice {
         static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
             re(
@@ -75,8 +91,10 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
         });
         fields.invoice_date = find_labeled(view, &DATE, &values::date)
             .into_iter()
-            .find(|f| !is_period_line(view, f.line_index))
+            .find(|f| !is_period_line(view, f))
             .map(Found::into_field);
+        // An invoice restates what it bills: the training, its period and its trainees.
+        extract_training(view, fields);
     } else {
         static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
             re(
@@ -94,20 +112,29 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
         });
         fields.quote_date = find_labeled(view, &DATE, &values::date)
             .into_iter()
-            .find(|f| !is_period_line(view, f.line_index))
+            .find(|f| !is_period_line(view, f))
             .map(Found::into_field);
         extract_training(view, fields);
     }
 }
 
-/// Whether a line states the training period or a validity (its dates are not the document's).
-fn is_period_line(view: &DocView<'_>, index: usize) -> bool {
+/// Whether a found date belongs to the training period, a validity, a deadline or a payment
+/// rather than to the document. Only the date's own cell speaks: a letterhead's e-mail
+/// address ("contact@x-formation.fr") beside "Date : 16/03/2026" says nothing of it.
+fn is_period_line(view: &DocView<'_>, found: &Found<NaiveDate>) -> bool {
     static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"\bdu\b.*\bau\b|session|formation|valid|valable|echeance|paiement|reglement|debut|fin\b",
+            r"\bdu\b.*\bau\b|session|formation|valid|valable|echeance|paiement|reglement|debut|fin\b|acompte|verse|regle le|paye le",
         )
     });
-    PERIOD.is_match(&view.lines[index].folded)
+    let line = &view.lines[found.line_index];
+    let cell = line
+        .line
+        .cells
+        .iter()
+        .find(|c| c.bbox.x_overlap_ratio(&found.bbox) > 0.5)
+        .map_or(line.folded.clone(), |c| fold(&c.text).0);
+    PERIOD.is_match(&cell)
 }
 
 fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
@@ -140,6 +167,7 @@ fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
         .and_then(|v| {
             values::percent(view.lines[v.line_index].text())
                 .map(|(rate, s, e)| found_at(view, v.line_index, rate, s, e, 0.9))
+                .or_else(|| crate::totals::header_rate(view, v))
         })
         .or_else(|| {
             if !single_rate {
@@ -304,12 +332,84 @@ pub(crate) fn extract_training(view: &DocView<'_>, fields: &mut Fields) {
 pub(crate) fn training_title(view: &DocView<'_>) -> Option<Found<String>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"intitule( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:?|^\W*(formation|objet( de la (formation|convention|proposition))?|titre( de (la )?formation)?|themes?|module|stage|action( de formation)?|cursus|programme)\s*:|\bnom de la formation\s*:?|\bformation suivie\s*:?|\btitre de la formation\s*:?",
+            r"\bintitulee?s?\b( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:?|^\W*(formation|objet( de la (formation|convention|proposition))?|titre( de (la )?formation)?|themes?|module|stage|action( de formation)?|cursus|programme)\s*:|\bnom de la formation\s*:?|\bformation suivie\s*:?|\btitre de la formation\s*:?",
         )
     });
     find_labeled(view, &LABEL, &values::name)
         .into_iter()
-        .find(|f| f.value.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .filter(|f| !label_continues_a_line(view, f.line_index))
+        .find_map(|mut f| {
+            let plausibility = title_plausibility(&f.value)?;
+            f.confidence *= plausibility;
+            Some(wrapped_title(view, f))
+        })
+}
+
+/// A title cut by the end of its line ("Exercer une activité de" / "prothésie ongulaire")
+/// continues on the next line when that line is the same size and just below.
+fn wrapped_title(view: &DocView<'_>, mut found: Found<String>) -> Found<String> {
+    static DANGLING: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"\b(de|du|des|d'|la|le|les|l'|et|a|au|aux|en|pour|par|sur|avec|dans|un|une)\s*$")
+    });
+    let line = &view.lines[found.line_index];
+    if !DANGLING.is_match(&fold(&found.value).0) {
+        return found;
+    }
+    let Some(next) = view.lines.get(found.line_index + 1) else {
+        return found;
+    };
+    let close = next.page == line.page
+        && (next.line.size - line.line.size).abs() < 0.5
+        && line.line.bbox.y0 - next.line.bbox.y1 < line.line.size;
+    let continuation = next.text().trim();
+    if close && !continuation.is_empty() && !continuation.contains(':') {
+        let joined = format!("{} {continuation}", found.value);
+        if !values::reads_as_prose(&joined) {
+            found.value = joined;
+            found.evidence =
+                crate::view::evidence_of(&format!("{} {}", line.text().trim(), continuation));
+        }
+    } else {
+        // A title that stops on "de" is cut: keep it, trusted less.
+        found.confidence *= 0.7;
+    }
+    found
+}
+
+/// Whether the label on line `index` ends a heading begun on the line above ("DURÉE DE LA" /
+/// "FORMATION : 5 MOIS"): its "Formation :" is not a title's label.
+fn label_continues_a_line(view: &DocView<'_>, index: usize) -> bool {
+    static OPEN_END: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(de|du|des|de la|de l'|la|le|les|d'|et|a|au)\s*$"));
+    index
+        .checked_sub(1)
+        .and_then(|i| view.lines.get(i))
+        .is_some_and(|above| {
+            above.page == view.lines[index].page
+                && OPEN_END.is_match(above.folded.trim_end())
+                && (above.line.bbox.y0 - view.lines[index].line.bbox.y1) < above.line.size
+        })
+}
+
+/// How much a labelled value reads like a training's title: `None` for what is no title (a
+/// duration, a number, a lone article), less than 1 for a single word.
+fn title_plausibility(value: &str) -> Option<f64> {
+    /// A title has at least this many letters ("Excel" is the shortest seen; the shorter
+    /// values read after a "Formation :" label were fragments).
+    const MIN_TITLE_LETTERS: usize = 5;
+    let letters = value.chars().filter(|c| c.is_alphabetic()).count();
+    let starts_with_number = value.trim_start().starts_with(|c: char| c.is_ascii_digit());
+    if letters < MIN_TITLE_LETTERS
+        || starts_with_number
+        || dossier_parse::find_duration_hours(value).is_some_and(|(_, s, _)| s == 0)
+    {
+        return None;
+    }
+    let words = value
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .count();
+    Some(if words >= 2 { 1.0 } else { 0.7 })
 }
 
 fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Found<NaiveDate>>) {
@@ -326,7 +426,23 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
         if NOT_TRAINING.is_match(&line.folded) {
             continue;
         }
-        if let Some(((s, e), a, b)) = values::date_range(line.text()) {
+        // A range may wrap onto the next line of its paragraph ("du 8 au 10 avril" /
+        // "2026, de 8 h 30 à 12 h"): the span kept is the part on this line.
+        let range = values::date_range(line.text()).or_else(|| {
+            let next = view.lines.get(index + 1).filter(|n| {
+                n.page == line.page
+                    && (n.line.size - line.line.size).abs() < 0.5
+                    && line.line.bbox.y0 - n.line.bbox.y1 < line.line.size
+            })?;
+            let joined = format!("{} {}", line.text(), next.text());
+            let ((s, e), a, b) = values::date_range(&joined)?;
+            (a < line.text().len() && b > line.text().len()).then_some((
+                (s, e),
+                a,
+                line.text().len(),
+            ))
+        });
+        if let Some(((s, e), a, b)) = range {
             let rank = if CONTEXT.is_match(&line.folded) { 0 } else { 1 };
             ranges.push((
                 rank,
@@ -360,6 +476,9 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
     let end = find_labeled(view, &END, &values::date).into_iter().next();
     if start.is_some() || end.is_some() {
         return (start, end);
+    }
+    if let Some(period) = schedule_period(view) {
+        return period;
     }
     // A single day, or a list of days.
     static DAYS: LazyLock<Regex> = LazyLock::new(|| {
@@ -402,12 +521,62 @@ fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Foun
     (None, None)
 }
 
+/// The period a schedule spans: the first and last dates of the lines that give a date with
+/// its hours ("16.03.2026 | 08:30-12:00 / 13:00-16:30 | 7h", "le 20/04/2026 (7 h)", "lundi
+/// 2 mars, matin"), a calendar table or a one-day session stated in a sentence.
+fn schedule_period(
+    view: &DocView<'_>,
+) -> Option<(Option<Found<NaiveDate>>, Option<Found<NaiveDate>>)> {
+    static NOT_SESSION: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"valid|valable|echeance|expir|reglement|paiement|acompte|emis|edite|facture|signature|fait a|fait le",
+        )
+    });
+    static HALF_DAY: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\bmatin(ee)?\b|apres-?\s?midi|\bjournee\b|\bdemi-journee\b"));
+    let mut dates: Vec<Found<NaiveDate>> = Vec::new();
+    for (index, line) in view.lines.iter().enumerate() {
+        if NOT_SESSION.is_match(&line.folded) {
+            continue;
+        }
+        let found = dossier_parse::find_dates(line.text());
+        let [only] = found.as_slice() else { continue };
+        let rest = &line.text()[only.end..];
+        let timed = dossier_parse::find_time_range(rest).is_some()
+            || dossier_parse::find_duration_hours(rest).is_some()
+            || HALF_DAY.is_match(&line.folded);
+        if timed {
+            dates.push(found_at(view, index, only.date, only.start, only.end, 0.85));
+        }
+    }
+    let first = dates.iter().min_by_key(|d| d.value)?.clone();
+    let last = dates.iter().max_by_key(|d| d.value)?.clone();
+    Some((Some(first), Some(last)))
+}
+
 pub(crate) fn duration(view: &DocView<'_>) -> Option<Found<Decimal>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"duree|nombre (total )?d'heures|nb\.? (d')?heures|volume horaire|heures de formation|total (des )?heures|temps de formation|nombre d'heures|\bheures\s*:",
         )
     });
+    // A total stated as such ("Total … 17,5 h", "3 jours, soit 21 heures", "d'une durée
+    // totale de 70 heures") is the duration; the per-day or per-row hours beside it are
+    // its parts.
+    static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^\W*total\b|\bsoit\s+(un total de\s+)?$|\bau total\b|\bduree totale\b|\btotal de\s*$")
+    });
+    for (index, line) in view.lines.iter().enumerate() {
+        let text = line.text();
+        let Some((hours, start, end)) = values::hours(text) else {
+            continue;
+        };
+        let before = fold(&text[..start]).0;
+        let whole_line_total = TOTAL.is_match(&before) || before.trim_start().starts_with("total");
+        if whole_line_total && !line.folded.contains("par jour") && !line.folded.contains("tarif") {
+            return Some(found_at(view, index, hours, start, end, 0.9));
+        }
+    }
     if let Some(found) = find_labeled(view, &LABEL, &values::hours)
         .into_iter()
         .next()
@@ -474,4 +643,66 @@ fn trainees(view: &DocView<'_>) -> Option<Found<u32>> {
         }
     }
     None
+}
+
+/// Line items written as products rather than a table ("Conduite R489 : 3 x 126,00 € =
+/// 378,00 €"): a quantity, a unit price and an amount that the line's own arithmetic ties
+/// together (quantity × price = amount, to the cent). The label is the text before them.
+fn stated_items(view: &DocView<'_>) -> Option<Found<Vec<LineItem>>> {
+    static PRODUCT: LazyLock<Regex> = LazyLock::new(|| {
+        // The quantity may carry its unit ("6 stagiaire(s) x …", "2 jours x …").
+        re(
+            r"(?P<q>\b\d{1,4}(?:[.,]\d{1,2})?)\s*(?:[\p{L}()'.]+\s*){0,3}?(?:\bx\b|×|\*)\s*(?P<p>[^=]{1,32}?)\s*=\s*(?P<a>[^=]{1,32})$",
+        )
+    });
+    let mut items = Vec::new();
+    let mut first: Option<(usize, BBox)> = None;
+    let mut bbox: Option<BBox> = None;
+    for (index, line) in view.lines.iter().enumerate() {
+        let text = line.text();
+        let Some(caps) = PRODUCT.captures(text) else {
+            continue;
+        };
+        let (Some(q), Some(p), Some(a)) = (caps.name("q"), caps.name("p"), caps.name("a")) else {
+            continue;
+        };
+        let quantity = dossier_parse::parse_amount(q.as_str());
+        let price = dossier_parse::first_money_amount(p.as_str()).map(|m| m.value);
+        let amount = dossier_parse::first_money_amount(a.as_str()).map(|m| m.value);
+        let (Some(quantity), Some(mut price), Some(mut amount)) = (quantity, price, amount) else {
+            continue;
+        };
+        if (quantity * price - amount).abs() > Decimal::new(1, 2) || amount <= Decimal::ZERO {
+            continue;
+        }
+        let label = text[..q.start()]
+            .trim()
+            .trim_end_matches([':', '-', '–', '—'])
+            .trim();
+        if label.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+            continue;
+        }
+        price.rescale(2);
+        amount.rescale(2);
+        items.push(LineItem {
+            label: label.to_string(),
+            quantity: Some(quantity.normalize()),
+            unit_price: Some(price),
+            amount,
+        });
+        let found = line.line.bbox;
+        first.get_or_insert((index, found));
+        bbox = Some(bbox.map_or(found, |b| b.union(found)));
+    }
+    let (index, _) = first?;
+    let line = &view.lines[index];
+    Some(Found {
+        value: items,
+        page: line.page,
+        evidence: crate::view::evidence_of(line.text()),
+        bbox: bbox.unwrap_or(line.line.bbox),
+        // The arithmetic confirms the three numbers; the label is the text before them.
+        confidence: 0.85,
+        line_index: index,
+    })
 }

@@ -133,6 +133,14 @@ pub(crate) const TOTALS: &[(&str, Cue, f64)] = &[
     ("frais de recouvrement", Cue::Other, 3.0),
     ("frais de dossier", Cue::Other, 2.0),
     ("frais annexes", Cue::Other, 2.0),
+    // An exemption cites an article ("art. 261-4-4° a du CGI", "article 293 B"): its numbers
+    // are no amounts.
+    ("art", Cue::Other, 3.0),
+    ("article", Cue::Other, 3.0),
+    ("cgi", Cue::Other, 3.0),
+    ("non applicable", Cue::Other, 3.0),
+    ("exonere*", Cue::Other, 3.0),
+    ("exoneration", Cue::Other, 3.0),
     ("dont", Cue::Part, 1.0),
 ];
 

@@ -125,40 +125,121 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
     }
 }
 
+/// Evidence that a line is the issuer's legal notice or registration (a letterhead or a
+/// footer): its identifiers are the provider's.
+static LEGAL_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bcapital\b|\brcs\b|\bape\b|\bnaf\b|declaration d.?activite|enregistre(e)? sous|\bnda\b|tva intra|\bn\W{0,3}\s*tva\b|prefet de (la )?region",
+    )
+});
+/// A party's designation in a contract's preamble ("…, SIRET …, ci-après « le
+/// bénéficiaire »"): the role is named after the identifier, in the same clause.
+static DESIGNATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"ci-?\s?apres\s+(denommee?s?|designee?s?|appelee?s?)?\s*\W{0,3}\s*(l'|le |la )?(\w+)")
+});
+
+/// The role a contract's designation gives the identifier at `start` on line `index`: the
+/// first "ci-après « … »" after it on its line or the next two lines of the same page.
+fn designated_role(view: &DocView<'_>, index: usize, start: usize) -> Option<Role> {
+    let line = &view.lines[index];
+    let after_self = fold(&line.text()[start..]).0;
+    let mut text = after_self;
+    for next in view.lines.iter().skip(index + 1).take(2) {
+        if next.page != line.page {
+            break;
+        }
+        text.push(' ');
+        text.push_str(&next.folded);
+    }
+    // The clause ends at the next party ("et la société …") or the end of a sentence.
+    let clause_end = text.find(" et ").unwrap_or(text.len());
+    let caps = DESIGNATION.captures(&text[..clause_end])?;
+    let word = caps.get(4)?.as_str();
+    if CLIENT_WORDS.is_match(word) || matches!(word, "stagiaire" | "acheteur" | "societe") {
+        Some(Role::Client)
+    } else if PROVIDER_WORDS.is_match(word) || matches!(word, "prestataire" | "of") {
+        Some(Role::Provider)
+    } else {
+        None
+    }
+}
+
 /// Fills the provider's and the client's identifiers. `with_client` is false for documents
 /// that name no client (programmes, certificates).
+///
+/// Each SIRET's role comes first from what the document says of it (its label, its block,
+/// a contract's designation), then from constraints that tie it to the issuer: the SIREN
+/// inside the issuer's VAT number, the legal notice that carries the NDA or the share
+/// capital. A SIRET those constraints name is the provider's even when an unlabelled
+/// address block (a window envelope's) printed another one first; that other one is then
+/// the client's.
 pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_client: bool) {
-    let mut provider: Option<Found<String>> = None;
+    let vat_sirens: Vec<String> = view
+        .lines
+        .iter()
+        .enumerate()
+        .flat_map(|(index, line)| {
+            dossier_parse::find_vat_numbers(line.text())
+                .into_iter()
+                .filter(move |m| role_of(view, index, m.start) != Role::Client)
+                .map(|m| m.value[4..].to_string())
+        })
+        .collect();
+    let mut provider: Option<(bool, Found<String>)> = None;
     let mut client: Option<Found<String>> = None;
     let mut unknown: Vec<Found<String>> = Vec::new();
     for (index, line) in view.lines.iter().enumerate() {
         for m in dossier_parse::find_siret(line.text()) {
             let confidence = if m.repaired { 0.8 } else { 0.97 };
             let found = found_at(view, index, m.value.clone(), m.start, m.end, confidence);
-            match role_of(view, index, m.start) {
+            let issuer = vat_sirens.iter().any(|s| m.value.starts_with(s.as_str()))
+                || LEGAL_NOTICE.is_match(&line.folded);
+            let role = match designated_role(view, index, m.end) {
+                Some(role) => role,
+                None => role_of(view, index, m.start),
+            };
+            let role = match role {
+                Role::Client
+                    if issuer && vat_sirens.iter().any(|s| m.value.starts_with(s.as_str())) =>
+                {
+                    Role::Provider
+                }
+                Role::Unknown if issuer => Role::Provider,
+                other => other,
+            };
+            match role {
                 Role::Client if with_client => {
                     if client.is_none() {
                         client = Some(found);
                     }
                 }
                 Role::Provider | Role::Client => {
-                    if provider.is_none() {
-                        provider = Some(found);
+                    let strong = issuer || role == Role::Provider;
+                    // A SIRET the issuer's constraints name replaces one taken on weaker
+                    // grounds.
+                    if provider.as_ref().is_none_or(|(s, _)| strong && !*s) {
+                        if let Some((_, weaker)) = provider.take() {
+                            unknown.push(weaker);
+                        }
+                        provider = Some((issuer, found));
                     }
                 }
                 Role::Unknown => unknown.push(found),
             }
         }
     }
+    let mut provider = provider.map(|(_, f)| f);
     for found in unknown {
         if provider.is_none() {
             provider = Some(found);
         } else if with_client
             && client.is_none()
-            && provider.as_ref().is_some_and(|p| p.value != found.value)
+            && provider
+                .as_ref()
+                .is_some_and(|p| p.value[..9] != found.value[..9])
         {
             let mut found = found;
-            found.confidence *= 0.8;
+            found.confidence *= 0.85;
             client = Some(found);
         }
     }
@@ -169,6 +250,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     }
     fields.provider_siret = provider.map(Found::into_field);
     fields.client_siret = client.map(Found::into_field);
+    fields.invalid_siret = invalid_siret(view).map(Found::into_field);
 
     // SIREN printed as such (certificates since 2023 carry it).
     static SIREN_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"\bsire[nt]\b"));
@@ -237,6 +319,27 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     }
 }
 
+/// A SIRET printed with a failing check digit, as printed: only where a label names it
+/// (a 14-digit run elsewhere may be an account or a phone number).
+fn invalid_siret(view: &DocView<'_>) -> Option<Found<String>> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"\bsiret\b"));
+    view.lines.iter().enumerate().find_map(|(index, line)| {
+        let label = LABEL.find(&line.folded)?;
+        let label_end = line.orig(label.end());
+        dossier_parse::find_invalid_siret(line.text())
+            .into_iter()
+            .find(|m| {
+                m.start >= label_end
+                    && line.text()[label_end..m.start]
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .count()
+                        <= 3
+            })
+            .map(|m| found_at(view, index, m.value, m.start, m.end, 0.9))
+    })
+}
+
 static NOT_A_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(devis|facture|programme|certificat|convention|proposition|feuille|attestation|emargement|date|page|contrat|bon de commande|fiche|objet|tel|mail|email|www|http|n\W|numero|siret|siren|client|destinataire|version|mise a jour|edite|formation professionnelle|devis de formation)|@|https?:|www\.|^\d|\b\d{5}\b|^[^a-z]*$",
@@ -262,14 +365,24 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
     }
     // The legal-notice line that carries the provider's SIRET usually starts with its name.
     if let Some(siret) = &fields.provider_siret {
+        // The SIRET's own line: the one whose box holds the SIRET's (a text search for the
+        // evidence's start would also find the letterhead, which begins with the same name).
         let line = view.lines.iter().enumerate().find(|(_, l)| {
             l.page == siret.page
-                && l.text()
-                    .contains(&siret.evidence.chars().take(20).collect::<String>())
+                && siret.bbox.is_some_and(|[x0, y0, x1, y1]| {
+                    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+                    let b = l.line.bbox;
+                    b.x0 <= cx && cx <= b.x1 && b.y0 <= cy && cy <= b.y1
+                })
         });
         if let Some((index, line)) = line {
-            let head = line
-                .text()
+            // The notice's first cell: another party's block may share its line.
+            let first = line
+                .line
+                .cells
+                .first()
+                .map_or(line.text(), |c| c.text.as_str());
+            let head = first
                 .split([',', '-', '–', '|'])
                 .next()
                 .unwrap_or("")
@@ -290,8 +403,14 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
         .iter()
         .filter(|(_, l)| l.top_fraction() < 0.22)
         .take(8);
+    // A label and its value ("Formation : …") is a field, not a letterhead.
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| re(r"^[^:]{1,30}\s:\s|^[^:]{1,30}:\s"));
+    /// What each line further down costs a letterhead candidate: a name opens the page, and
+    /// a larger title below it (the document's own heading) must not outrank it on size
+    /// alone (a size point adds 0.001).
+    const LETTERHEAD_RANK_COST: f64 = 0.02;
     let mut best: Option<(f64, usize)> = None;
-    for (index, line) in candidates {
+    for (rank, (index, line)) in candidates.enumerate() {
         let text = line
             .line
             .cells
@@ -302,6 +421,7 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
         if text.chars().count() > 60
             || text.chars().filter(|c| c.is_alphabetic()).count() < 3
             || NOT_A_NAME.is_match(&folded)
+            || LABELLED.is_match(&folded)
         {
             continue;
         }
@@ -309,7 +429,8 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
             0.75
         } else {
             0.55
-        } + f64::from(line.line.size) / 1000.0;
+        } + f64::from(line.line.size) / 1000.0
+            - LETTERHEAD_RANK_COST * rank as f64;
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, *index));
         }
@@ -323,6 +444,13 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
             .map_or(line.text(), |c| c.text.as_str())
             .trim()
             .to_string();
-        found_at(view, index, text.clone(), 0, text.len(), score.min(0.8))
+        found_at(
+            view,
+            index,
+            text.clone(),
+            0,
+            text.len(),
+            score.clamp(0.5, 0.8),
+        )
     })
 }

@@ -29,6 +29,16 @@ use crate::view::{DocView, Found, LineView, fold, found_at};
 /// generated fixtures and the Factur-X corpus (every labelled total scores ≥ 2.1; stray
 /// amounts in prose ≤ 0.8).
 const MIN_ROLE_SCORE: f64 = 1.4;
+/// Largest number taken as an amount without a currency or cents: an activity declaration
+/// number (11 digits) printed next to "TVA intracommunautaire" read as a VAT amount of
+/// 93 236 540 323 € on the generated quotes; no total in the fixtures or the Factur-X
+/// corpus is written bare above a million.
+const MAX_BARE_AMOUNT: i64 = 1_000_000;
+/// The same threshold for a candidate that takes a role in an assignment that adds up: the
+/// arithmetic is evidence of its own, so a role named only by a column header above the
+/// value ("Net à payer" over "1.176,00 EUR": 2.5 × 0.6 × 0.8 = 1.2) is enough there. Set on
+/// the generated quotes with header-row totals; a generic "total" alone (0.5) stays out.
+const MIN_COHERENT_ROLE_SCORE: f64 = 1.0;
 /// A score from which a label names a role beyond doubt (a named cue in the label or just
 /// before or after the number).
 const CLEAR_ROLE_SCORE: f64 = 2.4;
@@ -155,22 +165,36 @@ fn candidates(view: &DocView<'_>) -> Vec<Candidate> {
 /// comma, O for 0), which may find an amount where the text as read holds none.
 fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, bool)> {
     let text = line.text();
-    let mut spans: Vec<(usize, usize, Vec<AmountReading>, bool)> = find_amounts(text)
+    // Amounts are looked for cell by cell: a quantity in one column and a price in the next
+    // ("1" then "980,00 EUR") must not read as one number with a thousands space.
+    let mut spans: Vec<(usize, usize, Vec<AmountReading>, bool)> = cell_ranges(line)
         .into_iter()
-        .filter(|a| a.value > Decimal::ZERO)
-        .map(|a| {
+        .flat_map(|(from, to)| {
+            find_amounts(&text[from..to])
+                .into_iter()
+                .map(move |a| (from + a.start, from + a.end, a))
+        })
+        .filter(|(_, _, a)| a.value > Decimal::ZERO)
+        // A long bare number (an NDA, a phone number, a SIREN) is an identifier: amounts
+        // that large are written with a currency or cents.
+        .filter(|(start, _, a)| {
+            let money = a.has_currency || a.has_decimals;
+            // A bare number right after another digit group is the end of a longer run
+            // (an NDA "53 16 98387 16", a phone number), not an amount.
+            let continues_digits = text[..*start]
+                .trim_end_matches(' ')
+                .ends_with(|c: char| c.is_ascii_digit())
+                && text[..*start].ends_with(' ');
+            money || (a.value < Decimal::from(MAX_BARE_AMOUNT) && !continues_digits)
+        })
+        .map(|(start, end, a)| {
             let reading = AmountReading {
                 value: a.value,
-                start: a.start,
-                end: a.end,
+                start,
+                end,
                 repaired: false,
             };
-            (
-                a.start,
-                a.end,
-                vec![reading],
-                a.has_currency || a.has_decimals,
-            )
+            (start, end, vec![reading], a.has_currency || a.has_decimals)
         })
         .collect();
     if !line.ocr {
@@ -199,6 +223,17 @@ fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, b
         spans.retain(|s| s.1 <= start || s.0 >= end);
         spans.push((start, end, readings, true));
     }
+    // Identifiers are not amounts: a group of an activity declaration number ("53 16 98387
+    // 16"), a SIRET or a VAT number read as money (OCR repairs find plenty in them).
+    let identifiers: Vec<(usize, usize)> = dossier_parse::find_nda(text)
+        .into_iter()
+        .chain(dossier_parse::find_siret(text))
+        .chain(dossier_parse::find_invalid_siret(text))
+        .chain(dossier_parse::find_siren(text))
+        .chain(dossier_parse::find_vat_numbers(text))
+        .map(|m| (m.start, m.end))
+        .collect();
+    spans.retain(|(start, end, _, _)| !identifiers.iter().any(|(s, e)| start < e && s < end));
     spans.sort_by_key(|s| s.0);
     spans
 }
@@ -270,6 +305,8 @@ impl Context {
             .iter()
             .any(|c| has(&self.near, *c) || has(&self.label, *c))
             || has(&self.after, Cue::Unit)
+            // A column of unit prices ("P.U. HT", "Prix unitaire") holds no total.
+            || has(&self.header, Cue::Unit)
             || matches!(last_near, Some(Cue::Unit))
             || self.label.last().is_some_and(|m| m.cue == Cue::Unit);
         if excluded {
@@ -327,6 +364,14 @@ impl Context {
                 ht *= 0.5;
                 ttc *= 0.5;
             }
+        } else if has(label, Cue::Ht) && has(label, Cue::Ttc) {
+            // One of the two clearly leads ("Total général HT": "général" leans TTC, "HT"
+            // names it): the other is no role for this number, even in a sum that adds up.
+            if ht > ttc {
+                ttc *= 0.5;
+            } else {
+                ht *= 0.5;
+            }
         }
         if base {
             // "TVA 20 % sur 1 176,00": a base, at most an HT.
@@ -363,6 +408,26 @@ fn cell_bounds<'l>(line: &'l LineView<'_>, at: usize) -> (usize, usize, Option<&
         previous = Some(cell);
     }
     (0, text.len(), None)
+}
+
+/// The byte ranges of a line's cells in its text; the whole line when its cells cannot be
+/// found in it.
+fn cell_ranges(line: &LineView<'_>) -> Vec<(usize, usize)> {
+    let text = line.text();
+    let mut ranges = Vec::new();
+    let mut offset = 0;
+    for cell in &line.line.cells {
+        let Some(found) = text[offset..].find(cell.text.as_str()) else {
+            return vec![(0, text.len())];
+        };
+        let start = offset + found;
+        offset = start + cell.text.len();
+        ranges.push((start, offset));
+    }
+    if ranges.is_empty() {
+        ranges.push((0, text.len()));
+    }
+    ranges
 }
 
 /// A label's text without parenthesised asides ("(dont TVA 200 €)") and without amounts.
@@ -410,6 +475,41 @@ fn column_header(view: &DocView<'_>, index: usize, start: usize, end: usize) -> 
     (table_row || label_line).then(|| cell.text.clone())
 }
 
+/// The rate printed in the column header above a VAT amount ("T.V.A. 20 %" over
+/// "196,00 EUR"), when its own line states none.
+pub(crate) fn header_rate(view: &DocView<'_>, vat: &Found<Decimal>) -> Option<Found<Decimal>> {
+    let index = vat.line_index;
+    let line = view.lines.get(index)?;
+    let above_index = index.checked_sub(1)?;
+    let above = &view.lines[above_index];
+    let reach = line.line.size.max(6.0) * 3.5;
+    if above.page != line.page || above.line.bbox.y0 - line.line.bbox.y1 > reach {
+        return None;
+    }
+    let cell = above
+        .line
+        .cells
+        .iter()
+        .find(|c| c.bbox.x_overlap_ratio(&vat.bbox) > 0.3)?;
+    let cell_folded = fold(&cell.text).0;
+    if !cues(TOTALS, &words(&cell_folded))
+        .iter()
+        .any(|m| m.cue == Cue::Vat)
+    {
+        return None;
+    }
+    let (rate, s, e) = crate::values::percent(&cell.text)?;
+    let offset = above.text().find(cell.text.as_str())?;
+    Some(found_at(
+        view,
+        above_index,
+        rate,
+        offset + s,
+        offset + e,
+        vat.confidence.min(0.9),
+    ))
+}
+
 /// A reading of one candidate for one role in an assignment.
 #[derive(Clone, Copy)]
 struct Pick<'c> {
@@ -423,12 +523,15 @@ fn coherent(view: &DocView<'_>, candidates: &[Candidate]) -> Option<Totals> {
     let role = |score: fn(&Candidate) -> f64| -> Vec<&Candidate> {
         let mut list: Vec<&Candidate> = candidates
             .iter()
-            .filter(|c| score(c) >= MIN_ROLE_SCORE)
+            .filter(|c| score(c) >= MIN_COHERENT_ROLE_SCORE)
             .collect();
         list.sort_by(|a, b| score(b).total_cmp(&score(a)));
         list.truncate(MAX_CANDIDATES_PER_ROLE);
         list
     };
+    let clear_vat = candidates
+        .iter()
+        .any(|c| c.money && c.vat >= CLEAR_ROLE_SCORE);
     let hts = role(|c| c.ht);
     let vats = role(|c| c.vat);
     let ttcs = role(|c| c.ttc);
@@ -477,6 +580,11 @@ fn coherent(view: &DocView<'_>, candidates: &[Candidate]) -> Option<Totals> {
                                 continue;
                             }
                             if set.is_empty() && !h.money && !t.money {
+                                continue;
+                            }
+                            // HT = TTC without VAT while the document states a VAT amount
+                            // beyond doubt: not this document's totals.
+                            if set.is_empty() && clear_vat {
                                 continue;
                             }
                             let repairs = [hr, tr]
@@ -560,9 +668,14 @@ fn coherent(view: &DocView<'_>, candidates: &[Candidate]) -> Option<Totals> {
 /// its lead over the other values of that role goes.
 fn as_read(view: &DocView<'_>, candidates: &[Candidate]) -> Totals {
     let pick = |score: fn(&Candidate) -> f64| -> Option<Found<Decimal>> {
+        // A number written as money (a currency or cents) outranks a bare one ("30 jours"
+        // under a totals line); bare numbers compete only where no money does.
+        let any_money = candidates
+            .iter()
+            .any(|c| c.money && score(c) >= MIN_ROLE_SCORE);
         let mut ranked: Vec<&Candidate> = candidates
             .iter()
-            .filter(|c| score(c) >= MIN_ROLE_SCORE)
+            .filter(|c| score(c) >= MIN_ROLE_SCORE && (c.money || !any_money))
             .collect();
         ranked.sort_by(|a, b| {
             (score(b) + 0.2 * b.position).total_cmp(&(score(a) + 0.2 * a.position))

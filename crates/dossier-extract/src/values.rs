@@ -102,7 +102,11 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
         .trim_matches(['«', '»', '"', ' ', ':', '-', '.'])
         .trim();
     let letters = value.chars().filter(|c| c.is_alphabetic()).count();
-    if letters < 2 || value.chars().count() > 160 || parse::parse_date(value).is_some() {
+    if letters < 2
+        || value.chars().count() > 160
+        || parse::parse_date(value).is_some()
+        || reads_as_prose(value)
+    {
         return None;
     }
     let value_start = start + rest.find(value).unwrap_or(0);
@@ -126,4 +130,19 @@ pub(crate) fn siren(text: &str) -> Option<(String, usize, usize)> {
 
 pub(crate) fn date_range(text: &str) -> Option<((NaiveDate, NaiveDate), usize, usize)> {
     parse::find_date_range(text).map(|(s, e, a, b)| ((s, e), a, b))
+}
+
+/// Whether a value read after a label is a sentence rather than a name or a title: a
+/// conjugated verb ("s'engage", "est prévue") or more words than names and titles have.
+pub(crate) fn reads_as_prose(value: &str) -> bool {
+    /// Longest provider name or training title seen in the corpora, in words (fixtures,
+    /// fr-of-* benchmarks, fixtures/wild): 16; sentences caught after labels ran longer.
+    const MAX_NAME_WORDS: usize = 18;
+    static VERB: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"\b(sont|sera|seront|etait|ont|doit|doivent|peut|peuvent|permet|permettent|s'engagen?t?|engage|prevue?s?|delivree?s?|realisee?s?|effectuee?s?)\b",
+        )
+    });
+    let folded = crate::view::fold(value).0;
+    value.split_whitespace().count() > MAX_NAME_WORDS || VERB.is_match(&folded)
 }

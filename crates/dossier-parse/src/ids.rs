@@ -162,6 +162,15 @@ pub fn find_siret(text: &str) -> Vec<IdMatch> {
     find_runs(text, 14, is_valid_siret)
 }
 
+/// 14-digit runs in `text` printed as a SIRET would be that fail the check digit: a
+/// mistyped or forged identifier, reported as printed (never repaired from OCR letters).
+pub fn find_invalid_siret(text: &str) -> Vec<IdMatch> {
+    find_runs(text, 14, |digits| !is_valid_siret(digits))
+        .into_iter()
+        .filter(|m| !m.repaired)
+        .collect()
+}
+
 /// SIRENs in `text` that pass their check (a SIRET's first nine digits are not reported).
 pub fn find_siren(text: &str) -> Vec<IdMatch> {
     let sirets = find_siret(text);

@@ -21,8 +21,8 @@ pub use date::{DateMatch, find_date_range, find_dates, parse_date};
 pub use duration::{find_duration_hours, find_time_range};
 pub use format::{format_date_fr, format_decimal_fr, format_eur_fr, format_hours_fr};
 pub use ids::{
-    IdMatch, find_nda, find_siren, find_siret, find_vat_numbers, is_valid_nda, is_valid_siren,
-    is_valid_siret,
+    IdMatch, find_invalid_siret, find_nda, find_siren, find_siret, find_vat_numbers, is_valid_nda,
+    is_valid_siren, is_valid_siret,
 };
 
 #[cfg(test)]
