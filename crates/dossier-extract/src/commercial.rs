@@ -80,9 +80,12 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
                 r"facture\s*(n|no|num|numero|ref|reference|#)\b\W{0,3}|(numero|n\W{0,2}|no|ref|reference)\s*(de\s*(la\s*)?)?facture\W{0,3}|\bfacture\s*:|invoice\s*(n|no|number|#)\W{0,2}",
             )
         });
+        static TITLE: LazyLock<Regex> =
+            LazyLock::new(|| re(r"^\s*(facture|invoice|note d.?honoraires?)\b"));
         fields.invoice_number = find_labeled(view, &NUMBER, &values::reference)
             .into_iter()
             .next()
+            .or_else(|| title_reference(view, &TITLE))
             .map(Found::into_field);
         static DATE: LazyLock<Regex> = LazyLock::new(|| {
             re(
@@ -101,9 +104,13 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
                 r"(devis|proposition|convention|offre|contrat|bon de commande)\s*(commerciale\s*|de formation\s*)?(n|no|num|numero|ref|reference|#)\b\W{0,3}|(numero|n\W{0,2}|no|ref|reference)\s*(du\s*|de\s*(la\s*|l')?)?(devis|proposition|convention|offre|contrat)\W{0,3}|\breference\s*:|\bref\.?\s*:",
             )
         });
+        static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+            re(r"^\s*(devis|proposition|convention|contrat|offre|bon de commande)\b")
+        });
         fields.quote_number = find_labeled(view, &NUMBER, &values::reference)
             .into_iter()
             .next()
+            .or_else(|| title_reference(view, &TITLE))
             .map(Found::into_field);
         static DATE: LazyLock<Regex> = LazyLock::new(|| {
             re(
@@ -175,9 +182,16 @@ fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
             }
             static RATE_LABEL: LazyLock<Regex> =
                 LazyLock::new(|| re(r"taux\s*(de\s*)?tva|\btva\b"));
-            find_labeled(view, &RATE_LABEL, &values::percent)
+            let rates: Vec<Found<Decimal>> = find_labeled(view, &RATE_LABEL, &values::percent)
                 .into_iter()
-                .find(|f| !VAT_NOT_AMOUNT.is_match(&view.lines[f.line_index].folded))
+                .filter(|f| !VAT_NOT_AMOUNT.is_match(&view.lines[f.line_index].folded))
+                .collect();
+            // Several different rates printed (5,5 %, 10 %, 20 %) state no single rate.
+            let first = rates.first()?.value;
+            if rates.iter().any(|r| r.value != first) {
+                return None;
+            }
+            rates.into_iter().next()
         });
     fields.vat_exempt = match (&exempt_line, &vat_amount) {
         (Some((index, line)), _) => {
@@ -566,6 +580,14 @@ pub(crate) fn duration(view: &DocView<'_>) -> Option<Found<Decimal>> {
     static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
         re(r"^\W*total\b|\bsoit\s+(un total de\s+)?$|\bau total\b|\bduree totale\b|\btotal de\s*$")
     });
+    // A total is at least every duration the document states: a smaller "total" is that of
+    // something else ("l'épreuve dure au total 1 h 30" in a 385-hour programme).
+    let largest = view
+        .lines
+        .iter()
+        .filter_map(|l| values::hours(l.text()).map(|(h, _, _)| h))
+        .max()
+        .unwrap_or_default();
     for (index, line) in view.lines.iter().enumerate() {
         let text = line.text();
         let Some((hours, start, end)) = values::hours(text) else {
@@ -573,7 +595,11 @@ pub(crate) fn duration(view: &DocView<'_>) -> Option<Found<Decimal>> {
         };
         let before = fold(&text[..start]).0;
         let whole_line_total = TOTAL.is_match(&before) || before.trim_start().starts_with("total");
-        if whole_line_total && !line.folded.contains("par jour") && !line.folded.contains("tarif") {
+        if whole_line_total
+            && hours >= largest
+            && !line.folded.contains("par jour")
+            && !line.folded.contains("tarif")
+        {
             return Some(found_at(view, index, hours, start, end, 0.9));
         }
     }
@@ -704,5 +730,29 @@ fn stated_items(view: &DocView<'_>) -> Option<Found<Vec<LineItem>>> {
         // The arithmetic confirms the three numbers; the label is the text before them.
         confidence: 0.85,
         line_index: index,
+    })
+}
+
+/// A reference printed right after the document's title word, without "n°" ("Facture
+/// FA-2017-0010", "DEVIS D2026-118"): a short line that opens with the title and whose next
+/// token holds at least three digits and is no date.
+fn title_reference(view: &DocView<'_>, title: &Regex) -> Option<Found<String>> {
+    /// Words of a title line; longer lines are prose that merely starts with the word.
+    const MAX_TITLE_LINE_WORDS: usize = 8;
+    /// Digits a reference holds at least ("V2" or "2 pages" are no references).
+    const MIN_REFERENCE_DIGITS: usize = 3;
+    view.lines.iter().enumerate().find_map(|(index, line)| {
+        if line.line.words.len() > MAX_TITLE_LINE_WORDS {
+            return None;
+        }
+        let m = title.find(&line.folded)?;
+        let from = line.orig(m.end());
+        let rest = &line.text()[from..];
+        let (value, start, end) = values::reference(rest)?;
+        if value.chars().filter(char::is_ascii_digit).count() < MIN_REFERENCE_DIGITS {
+            return None;
+        }
+        // The reference belongs to the title's own cell, not to a column further right.
+        Some(found_at(view, index, value, from + start, from + end, 0.85))
     })
 }

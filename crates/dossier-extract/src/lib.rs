@@ -56,9 +56,47 @@ pub fn extract(text: &DocText) -> Extraction {
         }
         DocumentKind::Unknown | DocumentKind::Unreadable => {}
     }
+    if kind == DocumentKind::QualiopiCertificate && !certificate_facts(text, &fields) {
+        return Extraction {
+            kind: DocumentKind::Unknown,
+            kind_confidence: LOOK_ALIKE_CONFIDENCE,
+            fields: Fields::default(),
+        };
+    }
     Extraction {
         kind,
         kind_confidence,
         fields,
     }
+}
+
+/// Pages a Qualiopi certificate runs to at most: the real certificates of
+/// `../shared/benchmarks` (ten certifiers) have one or two; a brochure that reproduces one
+/// page of its certificate among its offer had eleven.
+const MAX_CERTIFICATE_PAGES: usize = 3;
+/// Confidence that a certificate look-alike (the Qualiopi mark alone, a brochure quoting its
+/// certificate) is no certificate.
+const LOOK_ALIKE_CONFIDENCE: f64 = 0.7;
+
+/// Whether what was read as a Qualiopi certificate states what a certificate states: a
+/// date or a certificate number, together with the certified body (an
+/// identifier), on a document of a certificate's length. The Qualiopi mark that providers
+/// print on their websites and brochures ("La certification qualité a été délivrée au titre
+/// de la catégorie d'actions suivantes") names a category and a certifier, nothing more.
+fn certificate_facts(text: &DocText, fields: &Fields) -> bool {
+    // Dates printed count even when no field could take them (a validity the reader
+    // missed is still a certificate's).
+    let dated = fields.valid_until.is_some()
+        || fields.issued_on.is_some()
+        || fields.certificate_number.is_some()
+        || text
+            .pages
+            .iter()
+            .flat_map(|p| &p.lines)
+            .any(|l| !dossier_parse::find_dates(&l.text).is_empty());
+    let identified = fields.provider_siren.is_some()
+        || fields.provider_siret.is_some()
+        || fields.provider_nda.is_some()
+        || fields.provider_name.is_some();
+    dated && identified && text.pages.len() <= MAX_CERTIFICATE_PAGES
 }

@@ -357,7 +357,18 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
             r"organisme de formation\s*:|organisateur( de la formation)?\s*:|prestataire\s*:|dispensateur\s*:|emetteur\s*:|vendeur\s*:|raison sociale\s*:|denomination\s*:|\borganisme\s*:",
         )
     });
-    if let Some(found) = find_labeled(view, &LABEL, &values::name).into_iter().next() {
+    // A company's name opens with a capital or a digit; a lowercase value after a label is
+    // the prose of a heading that ends with the word ("Engagements … de l'organisme :").
+    let capitalised = |f: &Found<String>| {
+        f.value
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    };
+    if let Some(found) = find_labeled(view, &LABEL, &values::name)
+        .into_iter()
+        .find(capitalised)
+    {
         return Some(Found {
             confidence: 0.85,
             ..found

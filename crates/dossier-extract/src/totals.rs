@@ -29,6 +29,10 @@ use crate::view::{DocView, Found, LineView, fold, found_at};
 /// generated fixtures and the Factur-X corpus (every labelled total scores ≥ 2.1; stray
 /// amounts in prose ≤ 0.8).
 const MIN_ROLE_SCORE: f64 = 1.4;
+/// The TTC score of a bare "Total" in a label (1.0 × 0.8 × 0.5), the least a candidate needs
+/// to be tried as the total with tax when nothing names one (Factur-X's English rendering:
+/// "Net total", "Tax Total", then "Total").
+const MIN_GENERIC_TTC_SCORE: f64 = 0.4;
 /// Largest number taken as an amount without a currency or cents: an activity declaration
 /// number (11 digits) printed next to "TVA intracommunautaire" read as a VAT amount of
 /// 93 236 540 323 € on the generated quotes; no total in the fixtures or the Factur-X
@@ -139,7 +143,12 @@ fn candidates(view: &DocView<'_>) -> Vec<Candidate> {
             let previous_end = k.checked_sub(1).map(|p| spans[p].1);
             let next_start = spans.get(k + 1).map(|n| n.0);
             let context = Context::around(view, index, *start, *end, previous_end, next_start);
-            let (ht, vat, ttc) = context.scores();
+            let (mut ht, vat, mut ttc) = context.scores();
+            // Nothing before or after tax is zero; a VAT may be.
+            if readings.iter().all(|r| r.value.is_zero()) {
+                ht = 0.0;
+                ttc = 0.0;
+            }
             if ht.max(vat).max(ttc) <= 0.0 {
                 continue;
             }
@@ -174,7 +183,8 @@ fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, b
                 .into_iter()
                 .map(move |a| (from + a.start, from + a.end, a))
         })
-        .filter(|(_, _, a)| a.value > Decimal::ZERO)
+        // Zero stays: "Total taxes 0,00 €" is a stated VAT of nothing.
+        .filter(|(_, _, a)| a.value >= Decimal::ZERO)
         // A long bare number (an NDA, a phone number, a SIREN) is an identifier: amounts
         // that large are written with a currency or cents.
         .filter(|(start, _, a)| {
@@ -322,7 +332,10 @@ impl Context {
             Some(p) if !part_of_label => &self.label[p + 1..],
             _ => &self.label,
         };
-        let base = matches!(near.last().map(|m| m.cue), Some(Cue::Base));
+        // A base: just before the number, or as the header of its column ("Taxe | Base |
+        // Montant": the base column of a VAT table holds no VAT).
+        let base = matches!(near.last().map(|m| m.cue), Some(Cue::Base))
+            || self.header.last().is_some_and(|m| m.cue == Cue::Base);
         let score = |role: Cue| -> f64 {
             let best = |list: &[CueMatch]| {
                 list.iter()
@@ -534,7 +547,17 @@ fn coherent(view: &DocView<'_>, candidates: &[Candidate]) -> Option<Totals> {
         .any(|c| c.money && c.vat >= CLEAR_ROLE_SCORE);
     let hts = role(|c| c.ht);
     let vats = role(|c| c.vat);
-    let ttcs = role(|c| c.ttc);
+    let mut ttcs = role(|c| c.ttc);
+    // No amount is named as the total with tax: a bare "Total" (a generic cue alone) may be
+    // it, when the arithmetic says so; its confidence then stays close, never clear.
+    let generic_ttc = ttcs.is_empty();
+    if generic_ttc {
+        ttcs = candidates
+            .iter()
+            .filter(|c| c.money && c.ttc >= MIN_GENERIC_TTC_SCORE)
+            .collect();
+        ttcs.truncate(MAX_CANDIDATES_PER_ROLE);
+    }
     // VAT options: none, one line, or two lines of different rates on different lines.
     let mut vat_sets: Vec<Vec<&Candidate>> = vec![Vec::new()];
     for (i, a) in vats.iter().enumerate() {
@@ -637,7 +660,7 @@ fn coherent(view: &DocView<'_>, candidates: &[Candidate]) -> Option<Totals> {
         })
         .map(|a| a.0);
     let margin = rival.map_or(f64::INFINITY, |r| best_score - r);
-    let confidence = if margin >= CLEAR_MARGIN {
+    let confidence = if margin >= CLEAR_MARGIN && !generic_ttc {
         CONFIDENCE_COHERENT
     } else {
         CONFIDENCE_COHERENT_CLOSE

@@ -139,6 +139,40 @@ const CASES: &[Case] = &[
         expected: [Some("1500.00"), Some("300.00"), Some("1900.00")],
         at_least: 0.85,
     },
+    Case {
+        name: "a VAT of nothing and a table of bases",
+        rows: &[
+            "Taxe | Base | Montant",
+            "TVA 0% export | 530,75 € | 0,00 €",
+            "Total HT | 530,75 €",
+            "Total taxes | 0,00 €",
+            "Total TTC | 530,75 €",
+        ],
+        expected: [Some("530.75"), Some("0.00"), Some("530.75")],
+        at_least: 0.9,
+    },
+    Case {
+        name: "English wordings, the total with tax a bare total",
+        rows: &[
+            "Net total | 2,076.76 €",
+            "Tax Total | 0.00 €",
+            "Total | 2,076.76 €",
+            "Residual | 1,453.76 €",
+        ],
+        expected: [Some("2076.76"), Some("0.00"), Some("2076.76")],
+        at_least: 0.7,
+    },
+    Case {
+        name: "identifiers beside a VAT label are no VAT amounts",
+        rows: &[
+            "Total HT | 1 365,00 €",
+            "Total TTC | 1 365,00 €",
+            "TVA non applicable, art. 293 B du CGI",
+            "NDA 53 16 98387 16 - TVA intracommunautaire : FR41602849804",
+        ],
+        expected: [Some("1365.00"), None, Some("1365.00")],
+        at_least: 0.9,
+    },
 ];
 
 #[test]
