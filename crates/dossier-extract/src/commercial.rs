@@ -134,14 +134,25 @@ fn is_period_line(view: &DocView<'_>, found: &Found<NaiveDate>) -> bool {
             r"\bdu\b.*\bau\b|session|formation|valid|valable|echeance|paiement|reglement|debut|fin\b|acompte|verse|regle le|paye le",
         )
     });
+    /// Share of the date's box a cell must cover to be the date's cell.
+    const OWN_CELL_OVERLAP: f32 = 0.5;
     let line = &view.lines[found.line_index];
-    let cell = line
-        .line
-        .cells
+    let cells = &line.line.cells;
+    let Some(own) = cells
         .iter()
-        .find(|c| c.bbox.x_overlap_ratio(&found.bbox) > 0.5)
-        .map_or(line.folded.clone(), |c| fold(&c.text).0);
-    PERIOD.is_match(&cell)
+        .position(|c| c.bbox.x_overlap_ratio(&found.bbox) > OWN_CELL_OVERLAP)
+    else {
+        return PERIOD.is_match(&line.folded);
+    };
+    // The date's cell, and the cell before it when that one is its label ("Date
+    // d'échéance | 15/04/2026").
+    let own_text = fold(&cells[own].text).0;
+    let label = own
+        .checked_sub(1)
+        .map(|i| fold(&cells[i].text).0)
+        .filter(|_| !own_text.chars().any(char::is_alphabetic))
+        .unwrap_or_default();
+    PERIOD.is_match(&own_text) || PERIOD.is_match(&label)
 }
 
 fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
@@ -749,10 +760,22 @@ fn title_reference(view: &DocView<'_>, title: &Regex) -> Option<Found<String>> {
         let from = line.orig(m.end());
         let rest = &line.text()[from..];
         let (value, start, end) = values::reference(rest)?;
-        if value.chars().filter(char::is_ascii_digit).count() < MIN_REFERENCE_DIGITS {
+        // The reference is the very next token after the title (and an optional ":"), not a
+        // number further on ("Facture de 1 450,00 €", "Devis du 12 mars").
+        let next_token = rest
+            .find(|c: char| c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let only_colon = rest[..next_token]
+            .trim()
+            .trim_start_matches(':')
+            .trim()
+            .is_empty();
+        if start != next_token
+            || !only_colon
+            || value.chars().filter(char::is_ascii_digit).count() < MIN_REFERENCE_DIGITS
+        {
             return None;
         }
-        // The reference belongs to the title's own cell, not to a column further right.
         Some(found_at(view, index, value, from + start, from + end, 0.85))
     })
 }

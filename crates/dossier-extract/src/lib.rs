@@ -79,8 +79,10 @@ const MAX_CERTIFICATE_PAGES: usize = 3;
 const LOOK_ALIKE_CONFIDENCE: f64 = 0.7;
 
 /// Whether what was read as a Qualiopi certificate states what a certificate states: a
-/// date or a certificate number, together with the certified body (an
-/// identifier), on a document of a certificate's length. The Qualiopi mark that providers
+/// date or a certificate number, and a certified body (an identifier, or at least a name:
+/// an OCR'd certificate may lose its SIREN, and a certificate taken for unknown fails the
+/// dossier), on a document of a certificate's length. In practice the date and the length
+/// decide. The Qualiopi mark that providers
 /// print on their websites and brochures ("La certification qualité a été délivrée au titre
 /// de la catégorie d'actions suivantes") names a category and a certifier, nothing more.
 fn certificate_facts(text: &DocText, fields: &Fields) -> bool {

@@ -154,7 +154,7 @@ fn designated_role(view: &DocView<'_>, index: usize, start: usize) -> Option<Rol
     // The clause ends at the next party ("et la société …") or the end of a sentence.
     let clause_end = text.find(" et ").unwrap_or(text.len());
     let caps = DESIGNATION.captures(&text[..clause_end])?;
-    let word = caps.get(4)?.as_str();
+    let word = caps.get(3)?.as_str();
     if CLIENT_WORDS.is_match(word) || matches!(word, "stagiaire" | "acheteur" | "societe") {
         Some(Role::Client)
     } else if PROVIDER_WORDS.is_match(word) || matches!(word, "prestataire" | "of") {
@@ -185,7 +185,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                 .map(|m| m.value[4..].to_string())
         })
         .collect();
-    let mut provider: Option<(bool, Found<String>)> = None;
+    let mut provider: Option<(u8, Found<String>)> = None;
     let mut client: Option<Found<String>> = None;
     let mut unknown: Vec<Found<String>> = Vec::new();
     for (index, line) in view.lines.iter().enumerate() {
@@ -214,14 +214,19 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                     }
                 }
                 Role::Provider | Role::Client => {
-                    let strong = issuer || role == Role::Provider;
-                    // A SIRET the issuer's constraints name replaces one taken on weaker
-                    // grounds.
-                    if provider.as_ref().is_none_or(|(s, _)| strong && !*s) {
+                    // Grounds, strongest first: the issuer's constraints (legal notice, VAT
+                    // number), then a provider's label or block, then nothing better than
+                    // "not the client's". A SIRET replaces one taken on weaker grounds only.
+                    let grounds = if issuer {
+                        2
+                    } else {
+                        u8::from(role == Role::Provider)
+                    };
+                    if provider.as_ref().is_none_or(|(g, _)| grounds > *g) {
                         if let Some((_, weaker)) = provider.take() {
                             unknown.push(weaker);
                         }
-                        provider = Some((issuer, found));
+                        provider = Some((grounds, found));
                     }
                 }
                 Role::Unknown => unknown.push(found),

@@ -181,23 +181,24 @@ fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, b
         .flat_map(|(from, to)| {
             find_amounts(&text[from..to])
                 .into_iter()
-                .map(move |a| (from + a.start, from + a.end, a))
+                .map(move |a| (from, from + a.start, from + a.end, a))
         })
         // Zero stays: "Total taxes 0,00 €" is a stated VAT of nothing.
-        .filter(|(_, _, a)| a.value >= Decimal::ZERO)
+        .filter(|(_, _, _, a)| a.value >= Decimal::ZERO)
         // A long bare number (an NDA, a phone number, a SIREN) is an identifier: amounts
         // that large are written with a currency or cents.
-        .filter(|(start, _, a)| {
+        .filter(|(from, start, _, a)| {
             let money = a.has_currency || a.has_decimals;
-            // A bare number right after another digit group is the end of a longer run
-            // (an NDA "53 16 98387 16", a phone number), not an amount.
-            let continues_digits = text[..*start]
-                .trim_end_matches(' ')
-                .ends_with(|c: char| c.is_ascii_digit())
-                && text[..*start].ends_with(' ');
+            // A bare number right after another digit group of its cell is the end of a
+            // longer run (an NDA "53 16 98387 16", a phone number), not an amount.
+            let before = &text[*from..*start];
+            let continues_digits = before.ends_with(' ')
+                && before
+                    .trim_end_matches(' ')
+                    .ends_with(|c: char| c.is_ascii_digit());
             money || (a.value < Decimal::from(MAX_BARE_AMOUNT) && !continues_digits)
         })
-        .map(|(start, end, a)| {
+        .map(|(_, start, end, a)| {
             let reading = AmountReading {
                 value: a.value,
                 start,
@@ -207,6 +208,17 @@ fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, b
             (start, end, vec![reading], a.has_currency || a.has_decimals)
         })
         .collect();
+    // Identifiers are not amounts: a group of an activity declaration number ("53 16 98387
+    // 16"), a SIRET or a VAT number read as money (OCR repairs find plenty in them).
+    let identifiers: Vec<(usize, usize)> = dossier_parse::find_nda(text)
+        .into_iter()
+        .chain(dossier_parse::find_siret(text))
+        .chain(dossier_parse::find_invalid_siret(text))
+        .chain(dossier_parse::find_siren(text))
+        .chain(dossier_parse::find_vat_numbers(text))
+        .map(|m| (m.start, m.end))
+        .collect();
+    spans.retain(|(start, end, _, _)| !identifiers.iter().any(|(s, e)| start < e && s < end));
     if !line.ocr {
         return spans;
     }
@@ -233,16 +245,6 @@ fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, b
         spans.retain(|s| s.1 <= start || s.0 >= end);
         spans.push((start, end, readings, true));
     }
-    // Identifiers are not amounts: a group of an activity declaration number ("53 16 98387
-    // 16"), a SIRET or a VAT number read as money (OCR repairs find plenty in them).
-    let identifiers: Vec<(usize, usize)> = dossier_parse::find_nda(text)
-        .into_iter()
-        .chain(dossier_parse::find_siret(text))
-        .chain(dossier_parse::find_invalid_siret(text))
-        .chain(dossier_parse::find_siren(text))
-        .chain(dossier_parse::find_vat_numbers(text))
-        .map(|m| (m.start, m.end))
-        .collect();
     spans.retain(|(start, end, _, _)| !identifiers.iter().any(|(s, e)| start < e && s < end));
     spans.sort_by_key(|s| s.0);
     spans
