@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use dossier_contract::{DocumentKind, Fields, LineItem};
 use dossier_layout::BBox;
 use regex::Regex;
@@ -137,6 +137,11 @@ fn is_period_line(view: &DocView<'_>, found: &Found<NaiveDate>) -> bool {
     /// Share of the date's box a cell must cover to be the date's cell.
     const OWN_CELL_OVERLAP: f32 = 0.5;
     let line = &view.lines[found.line_index];
+    // A line that also states a duration ("1 journée (7 h) - le 20/04/2026") schedules the
+    // training: its date is the training's, not the document's.
+    if dossier_parse::find_duration_hours(line.text()).is_some() {
+        return true;
+    }
     let cells = &line.line.cells;
     let Some(own) = cells
         .iter()
@@ -177,8 +182,9 @@ fn extract_totals(view: &DocView<'_>, fields: &mut Fields) {
             None
         }
     });
-    // Several VAT lines of different rates state no single rate.
-    let single_rate = totals.vat_lines <= 1;
+    // Several VAT lines of different rates state no single rate; an exempt document with
+    // no VAT amount states none either (its percentages are deposits or discounts).
+    let single_rate = totals.vat_lines <= 1 && (vat_amount.is_some() || exempt_line.is_none());
     let vat_rate = vat_amount
         .as_ref()
         .filter(|_| single_rate)
@@ -564,14 +570,25 @@ fn schedule_period(
         if NOT_SESSION.is_match(&line.folded) {
             continue;
         }
+        // One date, or the days of one list ("13, 20 et 27 avril 2026"): the same month.
         let found = dossier_parse::find_dates(line.text());
-        let [only] = found.as_slice() else { continue };
-        let rest = &line.text()[only.end..];
+        let (Some(first), Some(last)) = (found.first(), found.last()) else {
+            continue;
+        };
+        let one_list = found
+            .iter()
+            .all(|d| d.date.year() == last.date.year() && d.date.month() == last.date.month());
+        if found.len() > 1 && !one_list {
+            continue;
+        }
+        let rest = &line.text()[last.end..];
         let timed = dossier_parse::find_time_range(rest).is_some()
             || dossier_parse::find_duration_hours(rest).is_some()
             || HALF_DAY.is_match(&line.folded);
         if timed {
-            dates.push(found_at(view, index, only.date, only.start, only.end, 0.85));
+            for d in [first, last] {
+                dates.push(found_at(view, index, d.date, d.start, d.end, 0.85));
+            }
         }
     }
     let first = dates.iter().min_by_key(|d| d.value)?.clone();

@@ -33,6 +33,9 @@ const MIN_ROLE_SCORE: f64 = 1.4;
 /// to be tried as the total with tax when nothing names one (Factur-X's English rendering:
 /// "Net total", "Tax Total", then "Total").
 const MIN_GENERIC_TTC_SCORE: f64 = 0.4;
+/// Words after a number searched for an exemption ("€ net (TVA non applicable": the fourth
+/// and fifth words), beyond the three that may name its role.
+const AFTER_EXEMPTION_WORDS: usize = 5;
 /// Largest number taken as an amount without a currency or cents: an activity declaration
 /// number (11 digits) printed next to "TVA intracommunautaire" read as a VAT amount of
 /// 93 236 540 323 € on the generated quotes; no total in the fixtures or the Factur-X
@@ -256,6 +259,8 @@ struct Context {
     label: Vec<CueMatch>,
     after: Vec<CueMatch>,
     header: Vec<CueMatch>,
+    /// Whether an exemption or another never-a-total word follows within a few words.
+    after_exemption: bool,
 }
 
 impl Context {
@@ -297,6 +302,12 @@ impl Context {
         let after_text = fold(&text[end..after_end]).0;
         let after_words: Vec<&str> = words(&after_text).into_iter().take(3).collect();
         let after = cues(TOTALS, &after_words);
+        // A little further, only to hear "(TVA non applicable, art. …)" after a price.
+        let further: Vec<&str> = words(&after_text)
+            .into_iter()
+            .take(AFTER_EXEMPTION_WORDS)
+            .collect();
+        let after_exemption = cues(TOTALS, &further).iter().any(|m| m.cue == Cue::Other);
         let header = column_header(view, index, start, end)
             .map(|h| cues(TOTALS, &words(&fold(&h).0)))
             .unwrap_or_default();
@@ -305,6 +316,7 @@ impl Context {
             label,
             after,
             header,
+            after_exemption,
         }
     }
 
@@ -401,6 +413,11 @@ impl Context {
         } else if has(&self.after, Cue::Ttc) {
             ht *= 0.3;
             vat *= 0.3;
+        }
+        // "2 450,00 € net (TVA non applicable, art. 261-4-4° a)": the tax named after the
+        // number is the one that does not apply; the number is no VAT.
+        if self.after_exemption {
+            vat = 0.0;
         }
         (ht, vat, ttc)
     }

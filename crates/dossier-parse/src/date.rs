@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
 /// A date found in a text, with its byte span.
@@ -127,12 +127,45 @@ pub fn find_dates(text: &str) -> Vec<DateMatch> {
             })();
             if let Some(date) = date {
                 out.push(DateMatch { date, start, end });
+                if !numeric {
+                    out.extend(listed_days(text, start, date));
+                }
             }
         }
     }
     out.sort_by_key(|m| m.start);
     out.dedup_by(|b, a| b.start < a.end);
     out
+}
+
+/// The other days of a list that ends with a full textual date ("13, 20 et 27 avril 2026"):
+/// each listed day of the same month and year, with its own span.
+fn listed_days(text: &str, date_start: usize, date: NaiveDate) -> Vec<DateMatch> {
+    static LIST: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)]
+        // A constant pattern: a failure is a bug caught by every test.
+        Regex::new(r"(?:\b\d{1,2}(?:er)?\s*(?:,\s*|\s+et\s+|\s*&\s*))+$").expect("list pattern")
+    });
+    static DAY: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)]
+        // A constant pattern: a failure is a bug caught by every test.
+        Regex::new(r"\b\d{1,2}").expect("day pattern")
+    });
+    let before = &text[..date_start];
+    let Some(list) = LIST.find(before) else {
+        return Vec::new();
+    };
+    DAY.find_iter(list.as_str())
+        .filter_map(|d| {
+            let day = d.as_str().parse::<u32>().ok()?;
+            let listed = NaiveDate::from_ymd_opt(date.year(), date.month(), day)?;
+            Some(DateMatch {
+                date: listed,
+                start: list.start() + d.start(),
+                end: list.start() + d.end(),
+            })
+        })
+        .collect()
 }
 
 /// Parses a string that is exactly one date.

@@ -248,3 +248,24 @@ fn french_formats() {
     assert_eq!(format_hours_fr(dec("3.50")), "3,5 h");
     assert_eq!(format_date_fr(ymd(2026, 3, 2)), "02/03/2026");
 }
+
+#[test]
+fn a_list_of_days_before_a_month_gives_every_day() {
+    let days = |text: &str| -> Vec<String> {
+        crate::find_dates(text)
+            .iter()
+            .map(|m| format!("{} {}", m.date, &text[m.start..m.end]))
+            .collect()
+    };
+    assert_eq!(
+        days("Calendrier : 13, 20 et 27 avril 2026 (3 journées)"),
+        ["2026-04-13 13", "2026-04-20 20", "2026-04-27 27 avril 2026"]
+    );
+    assert_eq!(
+        days("les 1er & 8 juin 2026"),
+        ["2026-06-01 1", "2026-06-08 8 juin 2026"]
+    );
+    // A range is no list; a day that the month lacks is dropped.
+    assert_eq!(days("du 2 au 6 mars 2026"), ["2026-03-06 6 mars 2026"]);
+    assert_eq!(days("30, 31 février 2026"), Vec::<String>::new());
+}

@@ -81,6 +81,7 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
     fields.trainer = find_labeled(view, &TRAINER, &values::name)
         .into_iter()
         .find(|f| !f.value.to_lowercase().starts_with("signature"))
+        .and_then(person_apart_from_labels)
         .map(Found::into_field);
     fields.training_title = crate::commercial::training_title(view).map(Found::into_field);
     let context = Context::new(view);
@@ -170,6 +171,23 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
         fields.hours_by_trainee = Some(marks.field(by_trainee));
     }
     provider_apart_from_labels(fields);
+}
+
+/// A person's name never holds a colon: one read as "Sylvie Kerjean Lieu : Centre de
+/// formation" ran into the next label, which is the word before the colon; it is cut there,
+/// and dropped when what remains is not a name.
+fn person_apart_from_labels(mut found: Found<String>) -> Option<Found<String>> {
+    let Some(colon) = found.value.find(':') else {
+        return Some(found);
+    };
+    let mut words: Vec<&str> = found.value[..colon].split_whitespace().collect();
+    words.pop();
+    let kept = words.join(" ");
+    if !looks_like_person(&kept) {
+        return None;
+    }
+    found.value = kept;
+    Some(found)
 }
 
 /// A provider name read on a sign-in sheet that runs into the next label ("ORGANISME -
