@@ -50,6 +50,12 @@ fn cell_at<'l>(line: &'l LineView<'_>, at: usize) -> Option<(usize, &'l Cell, Op
     None
 }
 
+/// Lines above an identifier searched for its block's label: an addressee block runs to six
+/// lines before its SIRET ("Destinataire :", company, contact, two address lines, then
+/// "SIRET : …"); four missed the label and gave a client's SIRET to the provider. Gaps and
+/// lines of another statement (amounts, dates) still end the walk first.
+const MAX_BLOCK_LINES: usize = 7;
+
 fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
     let line = &view.lines[index];
     let nearest = |text: &str| -> Option<Role> {
@@ -89,7 +95,7 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
         LazyLock::new(|| re(r"\d[\d\s.,]*\s?(€|eur)|\d{1,2}/\d{1,2}/\d{2,4}"));
     let band = cell.bbox;
     let mut lower_edge = line.line.bbox.y1;
-    for above in view.lines[..index].iter().rev().take(4) {
+    for above in view.lines[..index].iter().rev().take(MAX_BLOCK_LINES) {
         if above.page != line.page {
             break;
         }
