@@ -182,7 +182,11 @@ fn person_apart_from_labels(mut found: Found<String>) -> Option<Found<String>> {
     };
     let mut words: Vec<&str> = found.value[..colon].split_whitespace().collect();
     words.pop();
-    let kept = words.join(" ");
+    // The separator before the label goes too ("Sylvain Perrot — Organisme : …").
+    let joined = words.join(" ");
+    let kept = joined
+        .trim_end_matches(|c: char| !c.is_alphabetic())
+        .to_string();
     if !looks_like_person(&kept) {
         return None;
     }

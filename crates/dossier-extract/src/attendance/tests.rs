@@ -433,3 +433,26 @@ fn a_provider_name_stops_before_the_next_label() {
         );
     }
 }
+
+#[test]
+fn a_trainer_stops_before_the_next_label() {
+    // The trainer's line runs on into other labels, with various separators.
+    let lines = [
+        "Formateur : Sylvie KERJEAN Lieu : Centre de formation",
+        "Formateur : Sylvie KERJEAN — Organisme : Institut Alpes Sécurité",
+        "Formateur : Sylvie KERJEAN - Salle : B12",
+        "Formateur : Sylvie KERJEAN",
+    ];
+    for line in lines {
+        let text = sheet(
+            &[line],
+            &[
+                "Stagiaire | 02/03/2026 matin | 02/03/2026 après-midi",
+                "Julie MARTIN | Signé | Signé",
+            ],
+        );
+        let fields = read(&text);
+        let trainer = fields.trainer.map(|f| f.value);
+        assert_eq!(trainer.as_deref(), Some("Sylvie KERJEAN"), "{line}");
+    }
+}
