@@ -126,8 +126,9 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
 }
 
 /// Whether a found date belongs to the training period, a validity, a deadline or a payment
-/// rather than to the document. Only the date's own cell speaks: a letterhead's e-mail
-/// address ("contact@x-formation.fr") beside "Date : 16/03/2026" says nothing of it.
+/// rather than to the document. The date's own cell speaks, with its label cell; a letterhead's
+/// e-mail address ("contact@x-formation.fr") beside "Date : 16/03/2026" says nothing of it. A
+/// line that states a duration schedules the training.
 fn is_period_line(view: &DocView<'_>, found: &Found<NaiveDate>) -> bool {
     static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -139,8 +140,12 @@ fn is_period_line(view: &DocView<'_>, found: &Found<NaiveDate>) -> bool {
     let line = &view.lines[found.line_index];
     // A line that also states a duration ("1 journée (7 h) - le 20/04/2026") schedules the
     // training: its date is the training's, not the document's.
-    if dossier_parse::find_duration_hours(line.text()).is_some() {
-        return true;
+    static CLOCK: LazyLock<Regex> = LazyLock::new(|| re(r"\d\s*h\s*\d"));
+    if let Some((_, s, e)) = dossier_parse::find_duration_hours(line.text()) {
+        // "à 14h30" is a time of day, not a duration.
+        if !CLOCK.is_match(&line.text()[s..e]) {
+            return true;
+        }
     }
     let cells = &line.line.cells;
     let Some(own) = cells
@@ -575,10 +580,16 @@ fn schedule_period(
         let (Some(first), Some(last)) = (found.first(), found.last()) else {
             continue;
         };
-        let one_list = found
-            .iter()
-            .all(|d| d.date.year() == last.date.year() && d.date.month() == last.date.month());
-        if found.len() > 1 && !one_list {
+        // Listed days are bare day numbers before the full date that closes the list.
+        let one_list = found[..found.len() - 1].iter().all(|d| {
+            d.end - d.start <= 2
+                && d.date.year() == last.date.year()
+                && d.date.month() == last.date.month()
+        });
+        // Two full dates must be a range ("16.03.2026 au 17.03.2026"), not a document's
+        // date beside a session's ("Devis du 02/03/2026 – session le 20/03/2026").
+        let range = found.len() == 2 && values::date_range(line.text()).is_some();
+        if found.len() > 1 && !one_list && !range {
             continue;
         }
         let rest = &line.text()[last.end..];

@@ -50,11 +50,12 @@ fn cell_at<'l>(line: &'l LineView<'_>, at: usize) -> Option<(usize, &'l Cell, Op
     None
 }
 
-/// Lines above an identifier searched for its block's label: an addressee block runs to six
-/// lines before its SIRET ("Destinataire :", company, contact, two address lines, then
-/// "SIRET : …"); four missed the label and gave a client's SIRET to the provider. Gaps and
-/// lines of another statement (amounts, dates) still end the walk first.
-const MAX_BLOCK_LINES: usize = 7;
+/// Lines above an identifier searched for its block's label: an addressee block has five
+/// lines above its SIRET ("Destinataire :", company, contact, two address lines, then
+/// "SIRET : …"); four missed the label and gave a client's SIRET to the provider; one more
+/// for a country or a floor. Gaps and lines of another statement (amounts, dates) still end
+/// the walk first.
+const MAX_BLOCK_LINES: usize = 6;
 
 fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
     let line = &view.lines[index];

@@ -17,8 +17,11 @@
 //! tells the rules whether the disagreement is printed (clear labels: report it) or ours
 //! (competing readings: ask for a check rather than fail an honest quote).
 
+use std::sync::LazyLock;
+
 use dossier_layout::Cell;
 use dossier_parse::{AmountReading, find_amounts, ocr_amount_readings};
+use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::lexicon::{Cue, CueMatch, TOTALS, cues, words};
@@ -33,8 +36,8 @@ const MIN_ROLE_SCORE: f64 = 1.4;
 /// to be tried as the total with tax when nothing names one (Factur-X's English rendering:
 /// "Net total", "Tax Total", then "Total").
 const MIN_GENERIC_TTC_SCORE: f64 = 0.4;
-/// Words after a number searched for an exemption ("€ net (TVA non applicable": the fourth
-/// and fifth words), beyond the three that may name its role.
+/// Words after a number searched for an exemption ("€ net (TVA non applicable": "€" is no
+/// word, "non applicable" are the third and fourth), beyond the three that may name its role.
 const AFTER_EXEMPTION_WORDS: usize = 5;
 /// Largest number taken as an amount without a currency or cents: an activity declaration
 /// number (11 digits) printed next to "TVA intracommunautaire" read as a VAT amount of
@@ -259,7 +262,8 @@ struct Context {
     label: Vec<CueMatch>,
     after: Vec<CueMatch>,
     header: Vec<CueMatch>,
-    /// Whether an exemption or another never-a-total word follows within a few words.
+    /// Whether an exemption ("non applicable", "exonéré", an article of the CGI) follows
+    /// within a few words.
     after_exemption: bool,
 }
 
@@ -307,7 +311,9 @@ impl Context {
             .into_iter()
             .take(AFTER_EXEMPTION_WORDS)
             .collect();
-        let after_exemption = cues(TOTALS, &further).iter().any(|m| m.cue == Cue::Other);
+        static EXEMPTION: LazyLock<Regex> =
+            LazyLock::new(|| crate::view::re(r"non applicable|exoner|\bart\b|article|\bcgi\b"));
+        let after_exemption = EXEMPTION.is_match(&further.join(" "));
         let header = column_header(view, index, start, end)
             .map(|h| cues(TOTALS, &words(&fold(&h).0)))
             .unwrap_or_default();
@@ -416,7 +422,7 @@ impl Context {
         }
         // "2 450,00 € net (TVA non applicable, art. 261-4-4° a)": the tax named after the
         // number is the one that does not apply; the number is no VAT.
-        if self.after_exemption {
+        if self.after_exemption && !has(label, Cue::Vat) && !has(near, Cue::Vat) {
             vat = 0.0;
         }
         (ht, vat, ttc)

@@ -155,6 +155,12 @@ fn listed_days(text: &str, date_start: usize, date: NaiveDate) -> Vec<DateMatch>
     let Some(list) = LIST.find(before) else {
         return Vec::new();
     };
+    // A list ends with "et" or "&" before its last item ("13, 20 et 27 avril"); "Article 3,
+    // 12 mars" or "Jour 1, 9 mars" are no lists.
+    let last_separator = list.as_str().trim_end();
+    if !(last_separator.ends_with(" et") || last_separator.ends_with('&')) {
+        return Vec::new();
+    }
     DAY.find_iter(list.as_str())
         .filter_map(|d| {
             let day = d.as_str().parse::<u32>().ok()?;

@@ -268,4 +268,10 @@ fn a_list_of_days_before_a_month_gives_every_day() {
     // A range is no list; a day that the month lacks is dropped.
     assert_eq!(days("du 2 au 6 mars 2026"), ["2026-03-06 6 mars 2026"]);
     assert_eq!(days("30, 31 février 2026"), Vec::<String>::new());
+    // A number and a comma before a date are no list without "et" or "&".
+    assert_eq!(days("Article 3, 12 mars 2026"), ["2026-03-12 12 mars 2026"]);
+    assert_eq!(
+        days("Jour 1, 9 mars 2026 (7 h)"),
+        ["2026-03-09 9 mars 2026"]
+    );
 }

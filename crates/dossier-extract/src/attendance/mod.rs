@@ -80,8 +80,8 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
     });
     fields.trainer = find_labeled(view, &TRAINER, &values::name)
         .into_iter()
-        .find(|f| !f.value.to_lowercase().starts_with("signature"))
-        .and_then(person_apart_from_labels)
+        .filter(|f| !f.value.to_lowercase().starts_with("signature"))
+        .find_map(person_apart_from_labels)
         .map(Found::into_field);
     fields.training_title = crate::commercial::training_title(view).map(Found::into_field);
     let context = Context::new(view);
@@ -181,7 +181,22 @@ fn person_apart_from_labels(mut found: Found<String>) -> Option<Found<String>> {
         return Some(found);
     };
     let mut words: Vec<&str> = found.value[..colon].split_whitespace().collect();
-    words.pop();
+    // The label is its last capitalised word and the lowercase words after it ("Lieu",
+    // "Nombre de stagiaires"): a name's words are capitalised or in capitals.
+    let capitalised = |w: &str| {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        letters.next().is_some_and(char::is_uppercase) && letters.any(char::is_lowercase)
+    };
+    let lowercase = |w: &str| {
+        w.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_lowercase)
+    };
+    let label_start = (0..words.len())
+        .rev()
+        .find(|&i| capitalised(words[i]) && words[i + 1..].iter().all(|w| lowercase(w)))
+        .unwrap_or(words.len().saturating_sub(1));
+    words.truncate(label_start);
     // The separator before the label goes too ("Sylvain Perrot — Organisme : …").
     let joined = words.join(" ");
     let kept = joined

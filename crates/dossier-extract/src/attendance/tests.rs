@@ -441,6 +441,7 @@ fn a_trainer_stops_before_the_next_label() {
         "Formateur : Sylvie KERJEAN Lieu : Centre de formation",
         "Formateur : Sylvie KERJEAN — Organisme : Institut Alpes Sécurité",
         "Formateur : Sylvie KERJEAN - Salle : B12",
+        "Formateur : Sylvie KERJEAN Nombre de stagiaires : 8",
         "Formateur : Sylvie KERJEAN",
     ];
     for line in lines {
