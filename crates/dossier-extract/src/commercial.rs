@@ -38,7 +38,9 @@ static GENERIC_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(total|montant total|prix total|cout total|cout de la formation|prix de la formation|tarif)\b",
     )
 });
-static EXEMPT: LazyLock<Regex> = LazyLock::new(|| {
+/// A VAT exemption stated (the CGI articles, "TVA non applicable", "exonéré"), on a line or
+/// just after a price.
+pub(crate) static EXEMPT: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"exonere|exoneration|exempte?|\b261[\s.,-]+4\b|\b293\s*b\b|tva non applicable|non assujetti|non soumis a (la )?tva|hors champ (d'application )?de la tva|sans tva",
     )

@@ -17,11 +17,8 @@
 //! tells the rules whether the disagreement is printed (clear labels: report it) or ours
 //! (competing readings: ask for a check rather than fail an honest quote).
 
-use std::sync::LazyLock;
-
-use dossier_layout::Cell;
+use dossier_layout::{BBox, Cell};
 use dossier_parse::{AmountReading, find_amounts, ocr_amount_readings};
-use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::lexicon::{Cue, CueMatch, TOTALS, cues, words};
@@ -228,12 +225,11 @@ fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, b
     if !line.ocr {
         return spans;
     }
-    let mut offset = 0;
-    for cell in &line.line.cells {
-        let cell_start = text[offset..]
-            .find(cell.text.as_str())
-            .map_or(offset, |p| offset + p);
-        offset = cell_start + cell.text.len();
+    let ranges = cell_ranges(line);
+    if ranges.len() != line.line.cells.len() {
+        return spans;
+    }
+    for ((cell_start, cell_end), cell) in ranges.into_iter().zip(&line.line.cells) {
         let readings: Vec<AmountReading> = ocr_amount_readings(&cell.text)
             .into_iter()
             .filter(|r| r.value > Decimal::ZERO)
@@ -247,7 +243,7 @@ fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, b
             continue;
         }
         let start = readings.iter().map(|r| r.start).min().unwrap_or(cell_start);
-        let end = readings.iter().map(|r| r.end).max().unwrap_or(offset);
+        let end = readings.iter().map(|r| r.end).max().unwrap_or(cell_end);
         spans.retain(|s| s.1 <= start || s.0 >= end);
         spans.push((start, end, readings, true));
     }
@@ -311,9 +307,7 @@ impl Context {
             .into_iter()
             .take(AFTER_EXEMPTION_WORDS)
             .collect();
-        static EXEMPTION: LazyLock<Regex> =
-            LazyLock::new(|| crate::view::re(r"non applicable|exoner|\bart\b|article|\bcgi\b"));
-        let after_exemption = EXEMPTION.is_match(&further.join(" "));
+        let after_exemption = crate::commercial::EXEMPT.is_match(&further.join(" "));
         let header = column_header(view, index, start, end)
             .map(|h| cues(TOTALS, &words(&fold(&h).0)))
             .unwrap_or_default();
@@ -431,21 +425,14 @@ impl Context {
 
 /// Byte bounds of the cell holding `at`, and the cell before it.
 fn cell_bounds<'l>(line: &'l LineView<'_>, at: usize) -> (usize, usize, Option<&'l Cell>) {
-    let text = line.text();
-    let mut offset = 0;
-    let mut previous: Option<&Cell> = None;
-    for cell in &line.line.cells {
-        let start = text[offset..]
-            .find(cell.text.as_str())
-            .map_or(offset, |p| offset + p);
-        let end = start + cell.text.len();
-        if at < end {
-            return (start, end, previous);
+    let ranges = cell_ranges(line);
+    for (i, (start, end)) in ranges.iter().enumerate() {
+        if at < *end {
+            let previous = i.checked_sub(1).and_then(|p| line.line.cells.get(p));
+            return (*start, *end, previous);
         }
-        offset = end;
-        previous = Some(cell);
     }
-    (0, text.len(), None)
+    (0, line.text().len(), None)
 }
 
 /// The byte ranges of a line's cells in its text; the whole line when its cells cannot be
@@ -493,18 +480,9 @@ fn strip_asides_and_amounts(text: &str) -> String {
 fn column_header(view: &DocView<'_>, index: usize, start: usize, end: usize) -> Option<String> {
     /// A label line alone above a value has at most this many words (longer is prose).
     const MAX_LABEL_LINE_WORDS: usize = 6;
-    let line = &view.lines[index];
-    let above = view.lines[..index].last()?;
-    let reach = line.line.size.max(6.0) * 3.5;
-    if above.page != line.page || above.line.bbox.y0 - line.line.bbox.y1 > reach {
-        return None;
-    }
-    let span = line.span_bbox(start, end);
-    let cell = above
-        .line
-        .cells
-        .iter()
-        .find(|c| c.bbox.x_overlap_ratio(&span) > 0.3)?;
+    let span = view.lines[index].span_bbox(start, end);
+    let (above_index, cell) = cell_above(view, index, span)?;
+    let above = &view.lines[above_index];
     if !find_amounts(&cell.text).is_empty() || cell.text.chars().all(|c| !c.is_alphabetic()) {
         return None;
     }
@@ -513,14 +491,17 @@ fn column_header(view: &DocView<'_>, index: usize, start: usize, end: usize) -> 
     (table_row || label_line).then(|| cell.text.clone())
 }
 
-/// The rate printed in the column header above a VAT amount ("T.V.A. 20 %" over
-/// "196,00 EUR"), when its own line states none.
-pub(crate) fn header_rate(view: &DocView<'_>, vat: &Found<Decimal>) -> Option<Found<Decimal>> {
-    let index = vat.line_index;
+/// The cell of the line just above line `index` (same page, within a few line heights) that
+/// stands over `span`, with that line's index: where a column's header sits.
+fn cell_above<'v>(view: &'v DocView<'_>, index: usize, span: BBox) -> Option<(usize, &'v Cell)> {
+    /// How far above, in the value line's font size, a header may stand.
+    const HEADER_REACH: f32 = 3.5;
+    /// Share of the value's width a header cell must cover.
+    const HEADER_OVERLAP: f32 = 0.3;
     let line = view.lines.get(index)?;
     let above_index = index.checked_sub(1)?;
     let above = &view.lines[above_index];
-    let reach = line.line.size.max(6.0) * 3.5;
+    let reach = line.line.size.max(6.0) * HEADER_REACH;
     if above.page != line.page || above.line.bbox.y0 - line.line.bbox.y1 > reach {
         return None;
     }
@@ -528,7 +509,15 @@ pub(crate) fn header_rate(view: &DocView<'_>, vat: &Found<Decimal>) -> Option<Fo
         .line
         .cells
         .iter()
-        .find(|c| c.bbox.x_overlap_ratio(&vat.bbox) > 0.3)?;
+        .find(|c| c.bbox.x_overlap_ratio(&span) > HEADER_OVERLAP)?;
+    Some((above_index, cell))
+}
+
+/// The rate printed in the column header above a VAT amount ("T.V.A. 20 %" over
+/// "196,00 EUR"), when its own line states none.
+pub(crate) fn header_rate(view: &DocView<'_>, vat: &Found<Decimal>) -> Option<Found<Decimal>> {
+    let (above_index, cell) = cell_above(view, vat.line_index, vat.bbox)?;
+    let above = &view.lines[above_index];
     let cell_folded = fold(&cell.text).0;
     if !cues(TOTALS, &words(&cell_folded))
         .iter()
