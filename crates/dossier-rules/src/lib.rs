@@ -10,7 +10,7 @@ mod context;
 mod rulebook;
 mod rules;
 
-pub use rulebook::{RULE_IDS, Rulebook, RulebookError, Scheme};
+pub use rulebook::{RULE_IDS, RULE_IDS_V1_1, Rulebook, RulebookError, Scheme};
 
 use dossier_contract::{DocumentReport, DossierRequest, Severity, Status, VERDICT_SCHEMA, Verdict};
 
@@ -24,12 +24,7 @@ pub fn check_dossier(
     let ctx = context::Context::new(request, &documents, rulebook);
     let mut findings = rules::run_all(&ctx);
     let amounts = rules::amounts(&ctx);
-    findings.sort_by_key(|f| {
-        (
-            std::cmp::Reverse(f.severity),
-            RULE_IDS.iter().position(|r| *r == f.rule),
-        )
-    });
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), rulebook::rule_order(&f.rule)));
     let status = if findings.iter().any(|f| f.severity == Severity::Blocking) {
         Status::Fail
     } else if findings.iter().any(|f| f.severity == Severity::Warning) {

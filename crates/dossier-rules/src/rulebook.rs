@@ -35,6 +35,20 @@ pub const RULE_IDS: [&str; 23] = [
     "scheme_not_eligible",
 ];
 
+/// Rules added by contract v1.1 (§7.3). A rulebook may give them a severity; one written
+/// for v1.0 that does not still loads, and they take their contract severity.
+pub const RULE_IDS_V1_1: [(&str, Severity); 1] = [("uncertain_document_kind", Severity::Warning)];
+
+/// Where a rule's findings sort among findings of the same severity: contract order.
+pub(crate) fn rule_order(rule: &str) -> usize {
+    RULE_IDS
+        .iter()
+        .copied()
+        .chain(RULE_IDS_V1_1.iter().map(|(id, _)| *id))
+        .position(|r| r == rule)
+        .unwrap_or(usize::MAX)
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameters {
@@ -52,6 +66,15 @@ pub struct Parameters {
     #[serde(default = "default_min_scan_confidence_to_fail")]
     pub min_scan_confidence_to_fail: f64,
     pub pdc_max_headcount: u32,
+    /// A piece the dossier needs that is classified below this confidence is not taken as
+    /// provided with certainty (`uncertain_document_kind`).
+    #[serde(default = "default_min_kind_confidence")]
+    pub min_kind_confidence: f64,
+}
+
+/// For rulebooks written before v1.1; the built-in one says how it was measured.
+fn default_min_kind_confidence() -> f64 {
+    0.65
 }
 
 fn default_min_scan_confidence_to_fail() -> f64 {
@@ -125,21 +148,21 @@ impl Rulebook {
                 return Err(RulebookError::MissingSeverity(id.to_string()));
             }
         }
-        if let Some(unknown) = book
-            .severities
-            .keys()
-            .find(|k| !RULE_IDS.contains(&k.as_str()))
-        {
+        if let Some(unknown) = book.severities.keys().find(|k| {
+            !RULE_IDS.contains(&k.as_str()) && !RULE_IDS_V1_1.iter().any(|(id, _)| id == k)
+        }) {
             return Err(RulebookError::UnknownRule(unknown.clone()));
         }
         Ok(book)
     }
 
     pub fn severity(&self, rule: &str) -> Severity {
-        self.severities
-            .get(rule)
-            .copied()
-            .unwrap_or(Severity::Warning)
+        self.severities.get(rule).copied().unwrap_or_else(|| {
+            RULE_IDS_V1_1
+                .iter()
+                .find(|(id, _)| *id == rule)
+                .map_or(Severity::Warning, |(_, severity)| *severity)
+        })
     }
 
     /// The kinds required for a scheme at a stage.

@@ -37,6 +37,7 @@ const RULES: &[Rule] = &[
     programme_content,
     invoice_exceeds_quote,
     scheme_not_eligible,
+    uncertain_document_kind,
 ];
 
 pub(crate) fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
@@ -135,6 +136,35 @@ fn declared_kind_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             vec![document.document_id.clone()],
             Vec::new(),
         ));
+    }
+}
+
+/// A piece the rulebook requires that is there only as a document classified with low
+/// confidence: the adviser confirms it is the piece before the checks that rest on it count.
+fn uncertain_document_kind(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let threshold = ctx.rulebook.parameters.min_kind_confidence;
+    for kind in ctx
+        .rulebook
+        .required(&ctx.request.scheme, ctx.request.stage)
+    {
+        let candidates: Vec<&DocumentReport> = ctx.of_kind(*kind).collect();
+        if candidates.is_empty() || candidates.iter().any(|d| d.kind_confidence >= threshold) {
+            continue;
+        }
+        for document in candidates {
+            let message = format!(
+                "Le document « {} » a été reconnu comme {} avec une confiance faible ({:.0} %) ; vérifiez qu'il s'agit bien de cette pièce, exigée pour le dispositif {}.",
+                document.file,
+                kind.label_fr(),
+                document.kind_confidence * 100.0,
+                scheme_label(ctx)
+            );
+            out.push(ctx.undecided(
+                "uncertain_document_kind",
+                message,
+                vec![document.document_id.clone()],
+            ));
+        }
     }
 }
 

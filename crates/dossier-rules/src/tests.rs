@@ -133,3 +133,68 @@ fn an_article_after_de_or_a_is_contracted() {
     assert_eq!(a("la demande"), "à la demande");
     assert_eq!(with_preposition("sur", "le devis"), "sur le devis");
 }
+
+/// A document of `kind` classified with `confidence`, without fields.
+fn piece(id: &str, kind: &str, confidence: f64) -> dossier_contract::DocumentReport {
+    let report = serde_json::json!({
+        "document_id": id,
+        "file": format!("{id}.pdf"),
+        "kind": kind,
+        "kind_confidence": confidence,
+        "pages": 1,
+        "text_source": "text_layer",
+        "fields": {}
+    });
+    serde_json::from_value(report).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The documents an `uncertain_document_kind` finding names, for a request-stage dossier
+/// whose programme is classified with `programme_confidences`.
+fn uncertain_kind_findings(
+    programme_confidences: &[f64],
+) -> Vec<(Vec<String>, dossier_contract::Severity)> {
+    let request = dossier_contract::parse_dossier_json(include_bytes!(
+        "../../../fixtures/dossiers/pass-request/dossier.json"
+    ))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut documents = vec![
+        piece("Q", "quote", 0.95),
+        piece("C", "qualiopi_certificate", 0.95),
+    ];
+    for (n, confidence) in programme_confidences.iter().enumerate() {
+        documents.push(piece(&format!("P{n}"), "programme", *confidence));
+    }
+    let verdict = check_dossier(&request, documents, &Rulebook::built_in());
+    verdict
+        .findings
+        .iter()
+        .filter(|f| f.rule == "uncertain_document_kind")
+        .map(|f| (f.documents.clone(), f.severity))
+        .collect()
+}
+
+#[test]
+fn a_required_piece_classified_with_low_confidence_is_a_warning_naming_it() {
+    use dossier_contract::Severity::Warning;
+    let threshold = Rulebook::built_in().parameters.min_kind_confidence;
+    let (unsure, sure) = (threshold - 0.05, threshold + 0.05);
+    assert_eq!(
+        uncertain_kind_findings(&[unsure]),
+        [(vec!["P0".to_string()], Warning)]
+    );
+    assert_eq!(uncertain_kind_findings(&[sure]), []);
+    // One confidently classified programme is enough; the uncertain one is not required.
+    assert_eq!(uncertain_kind_findings(&[unsure, sure]), []);
+    // Not there at all is `missing_document`'s, not this rule's.
+    assert_eq!(uncertain_kind_findings(&[]), []);
+}
+
+#[test]
+fn a_rulebook_written_for_v1_0_loads_and_v1_1_rules_take_their_contract_severity() {
+    let text = include_str!("../rulebooks/opco2i-2026.toml")
+        .replace("uncertain_document_kind = \"warning\"\n", "");
+    let book = Rulebook::from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
+    for (id, severity) in RULE_IDS_V1_1 {
+        assert_eq!(book.severity(id), severity, "{id}");
+    }
+}
