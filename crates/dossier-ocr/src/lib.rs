@@ -391,6 +391,70 @@ fn resample(image: &GrayImage, factor: f32) -> GrayImage {
     }
 }
 
+/// How much the background estimate is shrunk: one sample per 16×16 pixels keeps a
+/// lighting gradient (a copier's lid shadow, a phone's vignette) and loses letters.
+const BACKGROUND_SCALE: f32 = 1.0 / 16.0;
+/// Radius, in background samples, of the maximum taken so that the estimate is the paper
+/// and not the ink (a 12-point heading at 300 dpi spans about three samples).
+const BACKGROUND_MAX_RADIUS: i64 = 2;
+
+/// The page with its lighting made even: each pixel divided by the paper's brightness
+/// around it. tesseract's global threshold reads nothing on a page whose grey varies more
+/// across the sheet than between ink and paper (a certificate copied under uneven light in
+/// `fixtures/wild/scans-copieur` read no word at all, and every word once flattened).
+fn flatten_lighting(image: &GrayImage) -> GrayImage {
+    let small = resample(image, BACKGROUND_SCALE);
+    let (w, h) = (i64::from(small.width), i64::from(small.height));
+    let mut paper = small.pixels.clone();
+    for y in 0..h {
+        for x in 0..w {
+            let mut brightest = 0u8;
+            for dy in -BACKGROUND_MAX_RADIUS..=BACKGROUND_MAX_RADIUS {
+                for dx in -BACKGROUND_MAX_RADIUS..=BACKGROUND_MAX_RADIUS {
+                    let (sx, sy) = (x + dx, y + dy);
+                    if sx >= 0 && sy >= 0 && sx < w && sy < h {
+                        let index = usize::try_from(sy * w + sx).unwrap_or(0);
+                        brightest = brightest.max(small.pixels.get(index).copied().unwrap_or(0));
+                    }
+                }
+            }
+            if let Ok(index) = usize::try_from(y * w + x) {
+                if let Some(p) = paper.get_mut(index) {
+                    *p = brightest;
+                }
+            }
+        }
+    }
+    let paper = GrayImage {
+        width: small.width,
+        height: small.height,
+        pixels: paper,
+    };
+    let Some(buffer) = image::GrayImage::from_raw(paper.width, paper.height, paper.pixels) else {
+        return image.clone();
+    };
+    let background = image::imageops::resize(
+        &buffer,
+        image.width,
+        image.height,
+        image::imageops::FilterType::Triangle,
+    );
+    let pixels = image
+        .pixels
+        .iter()
+        .zip(background.as_raw())
+        .map(|(&p, &b)| {
+            let scaled = u32::from(p) * 255 / u32::from(b.max(1));
+            u8::try_from(scaled.min(255)).unwrap_or(u8::MAX)
+        })
+        .collect();
+    GrayImage {
+        width: image.width,
+        height: image.height,
+        pixels,
+    }
+}
+
 /// A word read by tesseract, in the pixels of the image it read.
 #[derive(Debug, Clone)]
 pub(crate) struct OcrWord {
@@ -601,6 +665,21 @@ fn read_words(
     let words = recognize(&straight, dpi, deadline)?;
     let (quality, good) = reading_quality(&words);
     let mut best = (straight, words, 0u32, quality, good);
+    // A page that reads badly may be lit unevenly: read it again with its lighting made
+    // even, and keep the better reading.
+    if quality < 0.4 || good < 40 {
+        let flat = flatten_lighting(&best.0);
+        let words = recognize(&flat, dpi, deadline)?;
+        let (quality, good) = reading_quality(&words);
+        tracing::debug!(
+            good_before = best.4,
+            good,
+            "page read again with even lighting"
+        );
+        if good > best.4 {
+            best = (flat, words, 0, quality, good);
+        }
+    }
     // A page that reads badly may be upside down or sideways (a sheet fed the wrong way, a
     // phone held in landscape): ask OSD, read it again turned upright, keep the better.
     if quality < 0.4 || good < 40 || mostly_vertical(&best.1) {
