@@ -63,6 +63,7 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     fields.certificate_number = find_labeled(view, &NUMBER, &values::reference)
         .into_iter()
         .next()
+        .or_else(|| title_number(view))
         .map(Found::into_field);
     fields.certifier = certifier(view).map(Found::into_field);
 
@@ -110,6 +111,49 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     fields.provider_name = holder(view)
         .map(Found::into_field)
         .or(fields.provider_name.take());
+}
+
+/// How far down the first page a certificate's own number is printed with its title
+/// ("CERTIFICAT QUA007764", "Certificat" then "N° 2022/102576.2"): the ten certifiers'
+/// certificates of `../shared/benchmarks` print it within the top 30 %; lower, a bare "N°"
+/// is an accreditation's or a decree's.
+const TITLE_NUMBER_ZONE: f32 = 0.4;
+
+/// The certificate's number printed as part of its title, without a "numéro" label: the
+/// title word followed by a reference ("CERTIFICAT QUA007764"), or a bare "N°" opening one of
+/// the lines just below the title word ("Certificat" / "N° 2022/102576.2"); a bare "N°"
+/// elsewhere is an accreditation's ("Accréditation" / "N° 5-0616" in the Qualiopi mark).
+/// The reference keeps a short letter prefix printed apart ("N° RNQ 3836").
+fn title_number(view: &DocView<'_>) -> Option<Found<String>> {
+    static TITLE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^\W*certificat\s*((n\W{0,2}|no|numero)\s*)?:?\s*"));
+    static BARE: LazyLock<Regex> = LazyLock::new(|| re(r"^\W*(n\W{0,2}|no)\s*:?\s*"));
+    // As printed (case kept): a short capital prefix may stand apart from the digits.
+    static REFERENCE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^(?:[A-Z]{2,4} )?[A-Z]{0,4}\d[A-Za-z0-9\-_/.]*"));
+    /// Lines below the title word where its bare "N°" may stand (a blank or decorative
+    /// line may sit between them).
+    const LINES_BELOW_TITLE: usize = 2;
+    let first_page = view.first_page_indexed();
+    let title = first_page
+        .iter()
+        .position(|(_, l)| l.top_fraction() < TITLE_NUMBER_ZONE && TITLE.is_match(&l.folded))?;
+    first_page
+        .iter()
+        .skip(title)
+        .take(LINES_BELOW_TITLE + 1)
+        .enumerate()
+        .find_map(|(offset, (index, line))| {
+            let label = if offset == 0 { &TITLE } else { &BARE };
+            let label = label.find(&line.folded)?;
+            let start = line.orig(label.end());
+            let found = REFERENCE.find(line.text().get(start..)?)?;
+            let value = found.as_str().trim_end_matches(['.', '-', '/']);
+            let end = start + value.len();
+            (dossier_parse::parse_date(value).is_none()
+                && value.chars().filter(char::is_ascii_digit).count() >= 3)
+                .then(|| found_at(view, *index, value.to_string(), start, end, 0.85))
+        })
 }
 
 fn certifier(view: &DocView<'_>) -> Option<Found<String>> {
@@ -164,44 +208,74 @@ fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     static UNTICKED: LazyLock<Regex> = LazyLock::new(|| re(r"[☐□❏◻]\s*$|\[\s\]\s*$|\bnon\s*$"));
     static NOT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"^\s*(vu |decret|arrete|•)|qualite des actions de la formation|concourant au developpement",
+            r"^\W*(vu |(le |l')?decret|(l')?arrete)|qualite des actions de la formation|concourant au developpement",
         )
     });
 
-    let heading = view.lines.iter().position(|l| HEADING.is_match(&l.folded));
-    let scope: Vec<usize> = match heading {
-        Some(h) => (h..(h + 8).min(view.lines.len()))
+    // The categories follow their heading; a word that reads like a heading elsewhere (the
+    // sites "inclus dans le périmètre de la certification" after the list) has none after it,
+    // so each heading is tried in turn, then the whole document with less confidence.
+    let lines_after = |h: usize| -> Vec<usize> {
+        (h..(h + 8).min(view.lines.len()))
             .filter(|i| view.lines[*i].page == view.lines[h].page)
-            .collect(),
-        None => (0..view.lines.len()).collect(),
+            .collect()
     };
-    let mut found: Vec<(&str, usize)> = Vec::new();
-    for index in scope {
-        let line = &view.lines[index];
-        if NOT_SCOPE.is_match(&line.folded) {
-            continue;
-        }
-        let mut check = |pattern: &Regex, name: &'static str, exclude: Option<&Regex>| {
-            for m in pattern.find_iter(&line.folded) {
-                if exclude.is_some_and(|ex| {
-                    ex.find_at(&line.folded, m.start())
-                        .is_some_and(|e| e.start() == m.start())
-                }) {
+    let scan = |scope: Vec<usize>| -> Vec<(&'static str, usize)> {
+        let mut found: Vec<(&'static str, usize)> = Vec::new();
+        for index in scope {
+            let line = &view.lines[index];
+            if NOT_SCOPE.is_match(&line.folded) {
+                continue;
+            }
+            let mut check = |pattern: &Regex, name: &'static str, exclude: Option<&Regex>| {
+                for m in pattern.find_iter(&line.folded) {
+                    if exclude.is_some_and(|ex| {
+                        ex.find_at(&line.folded, m.start())
+                            .is_some_and(|e| e.start() == m.start())
+                    }) {
+                        continue;
+                    }
+                    if UNTICKED.is_match(&line.folded[..m.start()]) {
+                        continue;
+                    }
+                    if !found.iter().any(|(n, _)| *n == name) {
+                        found.push((name, index));
+                    }
+                }
+            };
+            check(&APPRENTICESHIP, "apprenticeship", None);
+            check(&TRAINING, "training_actions", Some(&APPRENTICESHIP_ACTION));
+            check(&SKILLS, "skills_assessment", None);
+            check(&VAE, "vae", None);
+            // The article that defines the categories numbers them: L.6313-1 1° to 4°.
+            for caps in LEGAL_CATEGORY.captures_iter(&line.folded) {
+                let Some(whole) = caps.get(0) else { continue };
+                if UNTICKED.is_match(&line.folded[..whole.start()]) {
                     continue;
                 }
-                if UNTICKED.is_match(&line.folded[..m.start()]) {
-                    continue;
-                }
+                let name = match caps.get(1).map(|m| m.as_str()) {
+                    Some("1") => "training_actions",
+                    Some("2") => "skills_assessment",
+                    Some("3") => "vae",
+                    Some("4") => "apprenticeship",
+                    _ => continue,
+                };
                 if !found.iter().any(|(n, _)| *n == name) {
                     found.push((name, index));
                 }
             }
-        };
-        check(&APPRENTICESHIP, "apprenticeship", None);
-        check(&TRAINING, "training_actions", Some(&APPRENTICESHIP_ACTION));
-        check(&SKILLS, "skills_assessment", None);
-        check(&VAE, "vae", None);
-    }
+        }
+        found
+    };
+    let headed = view
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| HEADING.is_match(&l.folded))
+        .map(|(h, _)| scan(lines_after(h)))
+        .find(|found| !found.is_empty());
+    let heading = headed.is_some();
+    let found = headed.unwrap_or_else(|| scan((0..view.lines.len()).collect()));
     let first_index = found.iter().map(|(_, i)| *i).min()?;
     let line = &view.lines[first_index];
     let mut names: Vec<String> = found.iter().map(|(n, _)| (*n).to_string()).collect();
@@ -217,7 +291,7 @@ fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     });
     Some(Field {
         value: names,
-        confidence: if heading.is_some() { 0.92 } else { 0.75 },
+        confidence: if heading { 0.92 } else { 0.75 },
         page: line.page,
         evidence: crate::view::evidence_of(line.text()),
         bbox: Some([
@@ -228,6 +302,9 @@ fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
         ]),
     })
 }
+
+/// "L.6313-1 - 1°", "L6313-1 -1° :", "article L. 6313-1, 4°": the ordinal of the category.
+static LEGAL_CATEGORY: LazyLock<Regex> = LazyLock::new(|| re(r"l\.?\s?6313-1\W{0,6}([1-4])\s?°"));
 
 static APPRENTICESHIP_ACTION: LazyLock<Regex> =
     LazyLock::new(|| re(r"actions? de formation par (la voie de l.)?apprentissage"));

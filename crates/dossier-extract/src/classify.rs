@@ -5,12 +5,16 @@
 //! quote with its general terms appended stays a quote, and a quality-label attestation with
 //! a copy of a Qualiopi certificate on page 2 is not a certificate. Cues that mark look-alikes
 //! (a label attestation, a certificat de réalisation, general terms of sale, a catalogue)
-//! count against the kinds they imitate. Below a minimum score the kind is `unknown`.
+//! count against the kinds they imitate, and the first document-type name met in the title
+//! lines ([`DOCUMENT_TYPES`]) is the document's own: a look-alike type there counts against
+//! every kind. A line stating a type and a number ("Facture n°…") is a title line wherever
+//! it sits. Below a minimum score the kind is `unknown`.
 
 use dossier_contract::DocumentKind;
 use regex::Regex;
 use std::sync::LazyLock;
 
+use crate::lexicon::{DOCUMENT_TYPES, Titled, cues, words};
 use crate::view::{DocView, re};
 
 struct Cue {
@@ -221,13 +225,48 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     ]
 });
 
-/// Titles of documents that are none of the kinds (terms of sale, catalogues, rules):
-/// they count against every kind.
-static NOT_A_PIECE: LazyLock<Regex> = LazyLock::new(|| {
+/// A line that states a document's type and number ("Facture n°562044387 du 02 Juillet
+/// 2015", "Devis DEV-2026-014", "Facture FA-2017-0010") is a title wherever it sits on the
+/// first page: invoicing tools print a sender block first and the type mid-page.
+static IDENTITY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\W*(facture|devis|avoir|convention|proposition|invoice)\b[^\d\n]{0,24}\d")
+});
+
+/// Facts only a training's quote states: a duration in hours or days of training, the
+/// people trained, the provider's declaration number. A purchase order for supplies or a
+/// quote for goods states none (a stationery order "pour la salle de formation" is no
+/// training quote).
+static TRAINING_FACT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"conditions generales|reglement interieur|\bcatalogue\b|calendrier|\bplaquette\b|\bbrochure\b|livret d'accueil|nos formations|offre de formations|charte|politique de confidentialite|mentions legales",
+        r"\d\s*(h\b|h\d\d|heures?\b)|\b(une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+)\s+(demi-)?journees?\b|jours? de formation|stagiaires?|participants?|apprenants?|beneficiaires?|declaration d'activite|\bnda\b|programme",
     )
 });
+
+/// Titles that name a training's quote whatever else it says: a dossier's "devis" or
+/// "convention" is the training's. A purchase order, an offer or a pro forma is a quote of
+/// this domain only when it states a training fact.
+static TRAINING_QUOTE_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bdevis\b|\bconvention\b|contrat de formation|proposition de formation"));
+
+/// What a quote without any training fact loses: more than its general cues, less than a
+/// title and its cues together, so only a document titled as a quote and read as one in
+/// every other respect stays a quote.
+const NO_TRAINING_PENALTY: f64 = 6.0;
+
+/// What a title naming a piece's type adds when no title cue of that kind matched (the
+/// lexicon knows wordings the cue patterns do not: "Fiche individuelle de présence").
+const HEAD_TYPE_WEIGHT: f64 = 5.0;
+
+/// An address block's label ("Facturé à :", "Livré à") names no document type: a quote
+/// addressed "Facturé à" a company is no invoice. Blanked before the cues are matched.
+static ADDRESS_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(facturee?s?|livree?s?|adressee?s?|envoyee?s?)\s+a\b"));
+
+/// What a look-alike title costs every kind: more than a title cue and a programme's whole
+/// body vocabulary together (objectives, audience, duration, "Programme :" score 13.5), so
+/// a convocation or an attestation d'inscription that describes its training in a
+/// programme's words stays `unknown`.
+const LOOK_ALIKE_PENALTY: f64 = 12.0;
 
 /// Below this score a document is `unknown`.
 const MIN_SCORE: f64 = 4.5;
@@ -252,16 +291,27 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
     let join = |lines: &mut dyn Iterator<Item = &str>| lines.collect::<Vec<_>>().join("\n");
     // Headings: large lines, or short lines at the top of the page (not prose that happens
     // to sit high on the page).
-    let title = join(
-        &mut first_page
-            .iter()
-            .filter(|l| {
-                l.line.size >= median * 1.2
-                    || (l.top_fraction() < 0.25 && l.text().chars().count() <= 70)
-            })
-            .map(|l| l.folded.as_str()),
-    );
-    let first = join(&mut first_page.iter().map(|l| l.folded.as_str()));
+    let title_lines: Vec<&str> = first_page
+        .iter()
+        .filter(|l| {
+            l.line.size >= median * 1.2
+                || (l.top_fraction() < 0.25 && l.text().chars().count() <= 70)
+                || IDENTITY_LINE.is_match(&l.folded)
+        })
+        .map(|l| l.folded.as_str())
+        .collect();
+    let title_lines: Vec<String> = title_lines
+        .into_iter()
+        .map(|l| ADDRESS_LABEL.replace_all(l, " ").into_owned())
+        .collect();
+    let title_lines: Vec<&str> = title_lines.iter().map(String::as_str).collect();
+    let title = title_lines.join("\n");
+    let first = ADDRESS_LABEL
+        .replace_all(
+            &join(&mut first_page.iter().map(|l| l.folded.as_str())),
+            " ",
+        )
+        .into_owned();
     let first_number = first_page[0].page;
     let rest = join(
         &mut view
@@ -272,6 +322,7 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
     );
 
     let mut scores = [0.0f64; 5];
+    let mut titled = [false; 5];
     for cue in CUES.iter() {
         let text = match cue.zone {
             Zone::Title => &title,
@@ -281,12 +332,31 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
         if cue.pattern.is_match(text) {
             if let Some(slot) = KINDS.iter().position(|k| *k == cue.kind) {
                 scores[slot] += cue.weight;
+                titled[slot] |= cue.zone == Zone::Title && cue.weight > 0.0;
             }
         }
     }
-    if NOT_A_PIECE.is_match(&title) {
-        for score in &mut scores {
-            *score -= 8.0;
+    match head_type(&title_lines) {
+        Some(Titled::LookAlike) => {
+            for score in &mut scores {
+                *score -= LOOK_ALIKE_PENALTY;
+            }
+        }
+        Some(Titled::Piece(kind)) => {
+            if let Some(slot) = KINDS.iter().position(|k| *k == kind) {
+                if !titled[slot] {
+                    scores[slot] += HEAD_TYPE_WEIGHT;
+                }
+            }
+        }
+        None => {}
+    }
+    if !TRAINING_QUOTE_TITLE.is_match(&title)
+        && !TRAINING_FACT.is_match(&first)
+        && !TRAINING_FACT.is_match(&rest)
+    {
+        if let Some(slot) = KINDS.iter().position(|k| *k == DocumentKind::Quote) {
+            scores[slot] -= NO_TRAINING_PENALTY;
         }
     }
     let mut ranked: Vec<(DocumentKind, f64)> = KINDS.iter().copied().zip(scores).collect();
@@ -301,4 +371,12 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
     let strength = (best_score / 10.0).clamp(0.0, 1.0);
     let confidence = 0.5 + 0.49 * margin.min(strength).max(margin * strength);
     (best, (confidence * 100.0).round() / 100.0)
+}
+
+/// The type the document's title names: the first document-type name met in its title
+/// lines, in reading order.
+fn head_type(title_lines: &[&str]) -> Option<Titled> {
+    title_lines
+        .iter()
+        .find_map(|line| cues(DOCUMENT_TYPES, &words(line)).first().map(|m| m.cue))
 }

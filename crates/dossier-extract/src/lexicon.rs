@@ -2,7 +2,7 @@
 //!
 //! A stem is a sequence of folded words (lower case, no accents, punctuation dropped, so
 //! "H.T." is `h t` and "Hors-taxes" is `hors taxes`); a word ending in `*` matches any word
-//! it begins ("tax*" reads "taxe", "taxes"). Matching takes the longest stem first and
+//! it begins ("tax*" reads "taxe", "taxes"; a lone `*` is any one word). Matching takes the longest stem first and
 //! consumes its words, so "toutes taxes comprises" is one TTC cue, never also a VAT cue
 //! ("taxes"), and "hors taxes" is one HT cue. The weights say how much a cue alone tells:
 //! 3 names the role outright ("total HT"), 1 is a generic word ("total", "montant").
@@ -10,6 +10,8 @@
 //! Keeping the lexicon as data, rather than as regex alternations per field, is what lets a
 //! new wording be one more row and lets the assignment weigh competing readings instead of
 //! taking the first match.
+
+use dossier_contract::DocumentKind;
 
 /// What a cue says about the number it labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -168,10 +170,97 @@ pub(crate) const TOTALS: &[(&str, Cue, f64)] = &[
     ("dont", Cue::Part, 1.0),
 ];
 
+/// What a document's title says it is: one of the pieces, or a document that resembles a
+/// piece but is none (an attestation, a convocation, terms of sale, a catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Titled {
+    Piece(DocumentKind),
+    LookAlike,
+}
+
+/// Names of document types as they head a document. The first one met in the title lines
+/// (reading order) is the document's own type; a look-alike type there takes the document
+/// out of every kind, whatever vocabulary its body shares with a piece (an attestation
+/// d'inscription lists objectives and a duration like a programme). Weights are unused
+/// (the first name met decides); longer stems win ("certificat de realisation" is no
+/// Qualiopi certificate, "programme de certification" is one's wording, not a programme).
+pub(crate) const DOCUMENT_TYPES: &[(&str, Titled, f64)] = {
+    use DocumentKind::*;
+    use Titled::*;
+    &[
+        ("devis", Piece(Quote), 1.0),
+        ("proposition commerciale", Piece(Quote), 1.0),
+        ("proposition de formation", Piece(Quote), 1.0),
+        ("proposition financiere", Piece(Quote), 1.0),
+        ("proposition tarifaire", Piece(Quote), 1.0),
+        ("convention", Piece(Quote), 1.0),
+        ("contrat de formation", Piece(Quote), 1.0),
+        ("contrat de prestation", Piece(Quote), 1.0),
+        ("offre de prix", Piece(Quote), 1.0),
+        ("offre commerciale", Piece(Quote), 1.0),
+        ("bon de commande", Piece(Quote), 1.0),
+        ("facture", Piece(Invoice), 1.0),
+        ("invoice", Piece(Invoice), 1.0),
+        ("programme", Piece(Programme), 1.0),
+        ("fiche programme", Piece(Programme), 1.0),
+        ("fiche formation", Piece(Programme), 1.0),
+        ("fiche pedagogique", Piece(Programme), 1.0),
+        ("plan de cours", Piece(Programme), 1.0),
+        ("syllabus", Piece(Programme), 1.0),
+        (
+            "programme de certification",
+            Piece(QualiopiCertificate),
+            1.0,
+        ),
+        ("certificat", Piece(QualiopiCertificate), 1.0),
+        ("certificate", Piece(QualiopiCertificate), 1.0),
+        ("emargement", Piece(AttendanceSheet), 1.0),
+        ("feuille* de presence*", Piece(AttendanceSheet), 1.0),
+        ("liste* de presence*", Piece(AttendanceSheet), 1.0),
+        ("releve* de presence*", Piece(AttendanceSheet), 1.0),
+        ("registre de presence*", Piece(AttendanceSheet), 1.0),
+        // A qualifier may sit between the noun and "présence" ("fiche individuelle de
+        // présence", "feuille hebdomadaire de présence"): `*` is any one word.
+        ("fiche* de presence*", Piece(AttendanceSheet), 1.0),
+        ("feuille* * de presence*", Piece(AttendanceSheet), 1.0),
+        ("fiche* * de presence*", Piece(AttendanceSheet), 1.0),
+        ("liste* * de presence*", Piece(AttendanceSheet), 1.0),
+        ("releve* * de presence*", Piece(AttendanceSheet), 1.0),
+        // A per-trainee attendance record signed session by session is a sign-in record;
+        // the body's cues (sessions, signatures) decide.
+        ("attestation* de presence*", Piece(AttendanceSheet), 1.0),
+        ("releve* * signature*", Piece(AttendanceSheet), 1.0),
+        ("feuille* * signature*", Piece(AttendanceSheet), 1.0),
+        ("registre* * signature*", Piece(AttendanceSheet), 1.0),
+        // Look-alikes. An attestation (d'inscription, d'entrée, de fin de formation, de
+        // présence, a label's) and a certificat de réalisation are not among the kinds read.
+        ("attestation", LookAlike, 1.0),
+        ("certificat de realisation", LookAlike, 1.0),
+        ("certificat de scolarite", LookAlike, 1.0),
+        ("convocation", LookAlike, 1.0),
+        ("conditions generales", LookAlike, 1.0),
+        ("reglement interieur", LookAlike, 1.0),
+        ("catalogue", LookAlike, 1.0),
+        ("calendrier", LookAlike, 1.0),
+        ("planning", LookAlike, 1.0),
+        ("plaquette", LookAlike, 1.0),
+        ("brochure", LookAlike, 1.0),
+        ("livret d accueil", LookAlike, 1.0),
+        ("nos formations", LookAlike, 1.0),
+        ("offre de formations", LookAlike, 1.0),
+        ("charte", LookAlike, 1.0),
+        ("politique de confidentialite", LookAlike, 1.0),
+        ("mentions legales", LookAlike, 1.0),
+        ("relance", LookAlike, 1.0),
+        ("rappel de paiement", LookAlike, 1.0),
+        ("bon de livraison", LookAlike, 1.0),
+    ]
+};
+
 /// A cue found in a context, with the index of its first word in that context.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct CueMatch {
-    pub(crate) cue: Cue,
+pub(crate) struct CueMatch<C = Cue> {
+    pub(crate) cue: C,
     pub(crate) weight: f64,
     /// Index of the cue's first word among the context's words.
     pub(crate) word: usize,
@@ -193,8 +282,8 @@ fn word_matches(pattern: &str, word: &str) -> bool {
 }
 
 /// The cues of `lexicon` in `words`, longest stems first, each word used by one cue at most.
-pub(crate) fn cues(lexicon: &[(&str, Cue, f64)], words: &[&str]) -> Vec<CueMatch> {
-    let mut stems: Vec<(Vec<&str>, Cue, f64)> = lexicon
+pub(crate) fn cues<C: Copy>(lexicon: &[(&str, C, f64)], words: &[&str]) -> Vec<CueMatch<C>> {
+    let mut stems: Vec<(Vec<&str>, C, f64)> = lexicon
         .iter()
         .map(|(stem, cue, weight)| (stem.split(' ').collect(), *cue, *weight))
         .collect();

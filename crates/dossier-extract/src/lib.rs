@@ -63,12 +63,35 @@ pub fn extract(text: &DocText) -> Extraction {
             fields: Fields::default(),
         };
     }
+    // A sign-in sheet with no trainee row read that shows a form's blanks ("Formateur :
+    // ........") is likely a blank template: its kind is no certainty the rules may rest on.
+    // (A filled sheet the reader could not follow keeps its kind; the attendance rule says
+    // what could not be read.)
+    let kind_confidence = if kind == DocumentKind::AttendanceSheet
+        && fields.signed_slots.is_none()
+        && fields.expected_slots.is_none()
+        && fields.hours_by_trainee.is_none()
+        && view.first_page().any(|l| FORM_BLANK.is_match(l.text()))
+    {
+        kind_confidence.min(UNREAD_SHEET_CONFIDENCE)
+    } else {
+        kind_confidence
+    };
     Extraction {
         kind,
         kind_confidence,
         fields,
     }
 }
+
+/// Kind confidence of a sign-in sheet that reads as a blank template: below the rulebook's
+/// kind threshold, so `uncertain_document_kind` asks the adviser to look (a blank template
+/// in `fixtures/wild/reportlab-emargement` was read as a sheet at 0.94).
+const UNREAD_SHEET_CONFIDENCE: f64 = 0.6;
+
+/// A form's blank: a run of leader dots or underscores.
+static FORM_BLANK: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| view::re(r"\.{6,}|_{6,}|…{2,}"));
 
 /// Pages a Qualiopi certificate runs to at most: the real certificates of
 /// `../shared/benchmarks` (ten certifiers) have one or two; a brochure that reproduces one

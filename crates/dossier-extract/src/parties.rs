@@ -377,8 +377,17 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
             .find(|c| c.is_alphanumeric())
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
     };
+    // A signature caption names who signs for the provider ("Signature de l'organisme de
+    // formation : GRIGNON Camille"), a person, not the organisation.
+    static SIGNATURE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(signature|cachet|visa|signe)\W+(\w+\W+){0,2}(de |du |pour )?(l')?(organisme|organisateur|prestataire|dispensateur|emetteur|vendeur)",
+        )
+    });
     if let Some(found) = find_labeled(view, &LABEL, &values::name)
         .into_iter()
+        // The evidence holds the label's line as well when the value is on the next one.
+        .filter(|f| !SIGNATURE_CAPTION.is_match(&crate::view::fold(&f.evidence).0))
         .find(capitalised)
     {
         return Some(Found {
@@ -406,7 +415,7 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
                 .first()
                 .map_or(line.text(), |c| c.text.as_str());
             let head = first
-                .split([',', '-', '–', '|'])
+                .split([',', '-', '–', '—', '|'])
                 .next()
                 .unwrap_or("")
                 .trim();

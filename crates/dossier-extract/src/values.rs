@@ -89,17 +89,23 @@ pub(crate) fn reference(text: &str) -> Option<(String, usize, usize)> {
 
 /// A name or title: the rest of the text after separators, cut at the next field.
 pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
+    // A form's blank ("Formation : ..............", "Nom : ______") is a field left unfilled:
+    // the words after it are the next label, not this field's value.
+    static BLANK: LazyLock<Regex> = LazyLock::new(|| re(r"^[\s:]*(\.{3,}|_{3,}|…)"));
+    if BLANK.is_match(text) {
+        return None;
+    }
     let start = text.find(|c: char| c.is_alphanumeric() || c == '«' || c == '"')?;
     let rest = &text[start..];
     static STOP: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"(?i)\s+(siret|siren|n°|nda|tel|tél|email|e-mail|adresse|date|durée|duree)\b|\s+(session |seance |séance )?(du|le|les) \d+\b|\s\(\d+\s*(h|j|jours?|journées?|heures?|stagiaires?|personnes?|participants?)\b|\s[-–—]\s+(\d+|un|une|deux|trois)\s*(h|j|jours?|journées?|journees?|heures?|stagiaires?|personnes?|participants?|sessions?|collaborateurs?)\b|\s{2,}|\s\|\s|[,;]\s",
+            r"(?i)\s+(siret|siren|n°|nda|tel|tél|email|e-mail|adresse|date|durée|duree)\b|\s+(session |seance |séance )?(du|le|les) \d+\b|\s\(\d+\s*(h|j|jours?|journées?|heures?|stagiaires?|personnes?|participants?)\b|\s[-–—]\s+(\d+|un|une|deux|trois)\s*(h|j|jours?|journées?|journees?|heures?|stagiaires?|personnes?|participants?|sessions?|collaborateurs?)\b|\s{2,}|\s\|\s|[,;]\s|\.{3,}|_{3,}|…",
         )
     });
     let end = STOP.find(rest).map_or(rest.len(), |m| m.start());
     let value = rest[..end]
         .trim()
-        .trim_matches(['«', '»', '"', ' ', ':', '-', '.'])
+        .trim_matches(['«', '»', '"', ' ', ':', '-', '–', '—', '.'])
         .trim();
     let letters = value.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 2

@@ -99,6 +99,8 @@ pub(crate) fn fold(text: &str) -> (String, Vec<usize>) {
     let mut map = Vec::with_capacity(text.len() + 1);
     for (offset, c) in text.char_indices() {
         let replacement: &str = match c {
+            // Labels are matched with hyphens only; the original keeps its dashes.
+            '–' | '—' => "-",
             'œ' | 'Œ' => "oe",
             'æ' | 'Æ' => "ae",
             'ß' => "ss",

@@ -166,13 +166,15 @@ const WORD_GAP: f32 = 0.18;
 const CELL_GAP: f32 = 1.2;
 
 /// Normalises text the way extractors expect it: NFKC (ligatures such as "ﬁ" become "fi"),
-/// typographic apostrophes and dashes folded to ASCII, and every kind of space made a plain
+/// typographic apostrophes and hyphens folded to ASCII, and every kind of space made a plain
 /// space. Non-breaking spaces keep their meaning as separators, which is all parsers need.
+/// En and em dashes are kept: they are part of titles and names as printed ("Soudure TIG —
+/// perfectionnement"), and parsers accept them wherever they accept a hyphen as a separator.
 pub fn normalize_text(s: &str) -> String {
     s.nfkc()
         .map(|c| match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '`' | '´' => '\'',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => '-',
             '\u{00A0}' | '\u{202F}' | '\u{2007}' | '\u{2009}' | '\u{200A}' | '\t' => ' ',
             '\u{00AD}' | '\u{200B}' | '\u{FEFF}' => '\0',
             c if c.is_control() => '\0',

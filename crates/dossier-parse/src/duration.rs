@@ -18,7 +18,7 @@ static DAYS_OF_HOURS: LazyLock<Regex> = LazyLock::new(|| {
 });
 #[allow(clippy::expect_used)]
 static TIME_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<h1>[0-2]?\d)\s*(?:h|:)\s*(?P<m1>[0-5]\d)?\s*(?:-|à|a|au|/)\s*(?P<h2>[0-2]?\d)\s*(?:h|:)\s*(?P<m2>[0-5]\d)?").expect("time range")
+    Regex::new(r"(?i)(?P<h1>[0-2]?\d)\s*(?:h|:)\s*(?P<m1>[0-5]\d)?\s*(?:-|–|—|à|a|au|/)\s*(?P<h2>[0-2]?\d)\s*(?:h|:)\s*(?P<m2>[0-5]\d)?").expect("time range")
 });
 
 fn decimal(raw: &str) -> Option<Decimal> {

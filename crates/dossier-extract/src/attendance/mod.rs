@@ -75,9 +75,11 @@ struct Slot {
 pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
     static TRAINER: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"format(eur|rice)(\(trice\))?\s*(referent|principal)?\s*:|intervenant(e)?\s*:|anime par|animateur\s*:|trainer\s*:|\bformat(eur|rice)\b",
+            r"format(eur|rice)(\(trice\))?\s*(referent|principal)?\s*:|intervenant(e)?\b|animee? par|anime\(e\) par|animat(eur|rice)\b|trainer\b|\bformat(eur|rice)\b",
         )
     });
+    // Labels without a colon count (a key/value table: "Intervenant | Julien Marchetti"):
+    // what follows must read as a person's name in any case.
     fields.trainer = find_labeled(view, &TRAINER, &values::name)
         .into_iter()
         .filter(|f| !f.value.to_lowercase().starts_with("signature"))
@@ -178,7 +180,9 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
 /// and dropped when what remains is not a name.
 fn person_apart_from_labels(mut found: Found<String>) -> Option<Found<String>> {
     let Some(colon) = found.value.find(':') else {
-        return Some(found);
+        // What follows a trainer's label is a person or nothing: a date line under a
+        // "Visa formateur" column head, the prose of "Le formateur atteste …".
+        return looks_like_person(&found.value).then_some(found);
     };
     let mut words: Vec<&str> = found.value[..colon].split_whitespace().collect();
     // The label is its last capitalised word and the lowercase words after it ("Lieu",

@@ -10,6 +10,7 @@ use dossier_extract::extract;
 use dossier_layout::{BBox, DocText, Glyph, Page, TextSource, build_lines};
 use rust_decimal::Decimal;
 
+mod classify;
 mod totals;
 
 /// An A4 page whose lines are `rows`, 11-point text, each " | "-separated cell in its own

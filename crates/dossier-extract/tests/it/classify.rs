@@ -1,0 +1,288 @@
+//! What a document is, from its whole first page, as others title and lay out their pieces:
+//! one row per family of titles. Look-alikes (an attestation, a convocation, terms of sale,
+//! a payment reminder, a supplier's order) are `unknown` whatever programme or invoice
+//! vocabulary their body shares; a piece's type named with qualifiers or after a sender
+//! block still decides; an address label ("Facturé à") names no type.
+
+use dossier_contract::DocumentKind::{self, *};
+use dossier_extract::extract;
+use dossier_layout::TextSource;
+
+use super::page;
+
+struct Case {
+    name: &'static str,
+    rows: &'static [&'static str],
+    kind: DocumentKind,
+    /// Lowest kind confidence accepted (the rulebook warns below 0.65).
+    at_least: f64,
+}
+
+/// A training's description as programmes, conventions and attestations all print it.
+const TRAINING_BODY: &[&str] = &[
+    "Intitulé : Gestion des conflits en équipe",
+    "Objectifs pédagogiques : savoir désamorcer une tension",
+    "Durée : 14 heures (2 jours)",
+    "Public visé : managers de proximité",
+];
+
+const CASES: &[Case] = &[
+    Case {
+        name: "attestation d'inscription",
+        rows: &[
+            "ATTESTATION D'INSCRIPTION À UNE FORMATION",
+            "Je soussignée Anne Roy, directrice, atteste que M. Paul Girard est inscrit",
+            "Intitulé : Gestion des conflits en équipe",
+            "Objectifs pédagogiques : savoir désamorcer une tension",
+            "Durée : 14 heures (2 jours)",
+        ],
+        kind: Unknown,
+        at_least: 0.6,
+    },
+    Case {
+        name: "attestation de fin de stage",
+        rows: &[
+            "Attestation de fin de stage",
+            "Le stagiaire a suivi la formation",
+            "Objectifs pédagogiques : savoir désamorcer une tension",
+            "Durée : 14 heures (2 jours)",
+        ],
+        kind: Unknown,
+        at_least: 0.6,
+    },
+    Case {
+        name: "convocation",
+        rows: &[
+            "Convocation à la session de formation",
+            "Programme : Gestion des conflits en équipe",
+            "Objectifs pédagogiques : savoir désamorcer une tension",
+            "Durée : 14 heures (2 jours)",
+            "Public visé : managers de proximité",
+        ],
+        kind: Unknown,
+        at_least: 0.6,
+    },
+    Case {
+        name: "payment reminder quoting the invoice",
+        rows: &[
+            "Relance de paiement",
+            "Facture n° FA-2026-118 du 02/03/2026",
+            "Montant restant dû : 1 200,00 € TTC",
+            "Échéance dépassée : pénalités de retard",
+        ],
+        kind: Unknown,
+        at_least: 0.6,
+    },
+    Case {
+        name: "supplier's order without any training fact",
+        rows: &[
+            "BON DE COMMANDE FOURNISSEUR n° BC-2026-117",
+            "Date de commande : 18/05/2026",
+            "Article | Montant HT",
+            "Ramette papier A4 | 149,40",
+            "Montant net HT | 579,40 €",
+            "TVA (20,00 %) | 115,88 €",
+            "Total TTC | 695,28 €",
+        ],
+        kind: Unknown,
+        at_least: 0.6,
+    },
+    Case {
+        name: "presence record titled with a qualifier",
+        rows: &[
+            "Fiche individuelle de présence",
+            "Participant : Mme Aurélie Vasseur",
+            "Date | Séance",
+            "lundi 5 octobre 2026 | Matin",
+            "lundi 5 octobre 2026 | Après-midi",
+            "Signature du participant",
+        ],
+        kind: AttendanceSheet,
+        at_least: 0.7,
+    },
+    Case {
+        name: "e-signature record",
+        rows: &[
+            "Relevé des signatures électroniques",
+            "Apprenant | Date",
+            "Camille Rousseau | 03/06/2026 Matin",
+            "Signé électroniquement le 03/06/2026 à 09:01",
+        ],
+        kind: AttendanceSheet,
+        at_least: 0.7,
+    },
+    Case {
+        name: "invoice whose type line follows the sender block",
+        rows: &[
+            "Net Services Abonnés",
+            "75371 Paris Cedex 08",
+            "Adresse email de contact",
+            "Numéro de ligne | Id. client",
+            "FO10479674 | 10577874",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "Facture n°562044387 du 02 Juillet 2015",
+            "Montant EUR HT | 24.99",
+            "Somme à payer | 29.99 € TTC",
+        ],
+        kind: Invoice,
+        at_least: 0.7,
+    },
+    Case {
+        name: "quote addressed with \"Facturé à\"",
+        rows: &[
+            "Formatech Industrie | Facturé à : Aciers Fins SAS",
+            "PROPOSITION COMMERCIALE",
+            "Proposition n° DEV0202",
+            "Durée : 1 jours (7 heures)",
+            "Sous-total HT | 910,00 €",
+            "Net à payer | 1092,00 €",
+            "Bon pour accord, lu et approuvé",
+        ],
+        kind: Quote,
+        at_least: 0.8,
+    },
+];
+
+#[test]
+fn documents_are_classified_from_their_title_and_body_whatever_the_wording() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let mut rows: Vec<&str> = case.rows.to_vec();
+        if case.kind == Unknown && rows.len() < 4 {
+            rows.extend_from_slice(TRAINING_BODY);
+        }
+        let read = extract(&page(&rows, TextSource::TextLayer, 0.99));
+        if read.kind != case.kind || read.kind_confidence < case.at_least {
+            failures.push(format!(
+                "{}: {:?} at {:.2}, want {:?} at {:.2} or more",
+                case.name, read.kind, read.kind_confidence, case.kind, case.at_least
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Rows of a certificate's first page, and its number and categories as printed.
+struct Certificate {
+    name: &'static str,
+    rows: &'static [&'static str],
+    number: Option<&'static str>,
+    categories: &'static [&'static str],
+}
+
+const CERTIFICATES: &[Certificate] = &[
+    Certificate {
+        name: "number after the title word, categories as bullets with the article",
+        rows: &[
+            "CERTIFICAT QUA007764",
+            "Certifopac atteste que",
+            "PARIS NORD FORMATION",
+            "NDA 11756157375 - SIREN 883135154",
+            "est certifié",
+            "Au titre des catégories d'actions suivantes",
+            "• Les actions de formation (L.6313-1 - 1°)",
+            "• Les actions de formation par apprentissage (L.6313-1 - 4°)",
+            "Valide du 03/01/2025 au 02/01/2028",
+        ],
+        number: Some("QUA007764"),
+        categories: &["training_actions", "apprenticeship"],
+    },
+    Certificate {
+        name: "bare number below the title, a prefix apart, categories by article number only",
+        rows: &[
+            "CERTIFICAT",
+            "N° RNQ 3836",
+            "Nous certifions que la société SODEVAL",
+            "Numéro SIREN : 830548319",
+            "Pour les activités :",
+            "L.6313-1 -2° :",
+            "L.6313-1 -3° :",
+            "Date de fin de validité 04 novembre 2027",
+            "Fait le 05 novembre 2024",
+        ],
+        number: Some("RNQ 3836"),
+        categories: &["skills_assessment", "vae"],
+    },
+    Certificate {
+        name: "an accreditation's bare number is not the certificate's",
+        rows: &[
+            "Certificat",
+            "Qualiopi processus certifié",
+            "Accréditation",
+            "N° 5-0616",
+            "SIREN 883135154",
+            "ACTIONS DE FORMATION",
+            "Valide jusqu'au 02/01/2028",
+        ],
+        number: None,
+        categories: &["training_actions"],
+    },
+];
+
+#[test]
+fn a_certificate_number_printed_with_its_title_and_categories_by_article_are_read() {
+    let mut failures = Vec::new();
+    for case in CERTIFICATES {
+        let read = extract(&page(case.rows, TextSource::TextLayer, 0.99));
+        let number = read
+            .fields
+            .certificate_number
+            .as_ref()
+            .map(|f| f.value.as_str());
+        let categories: Vec<&str> = read
+            .fields
+            .categories
+            .as_ref()
+            .map(|f| f.value.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        if read.kind != QualiopiCertificate
+            || number != case.number
+            || categories != case.categories
+        {
+            failures.push(format!(
+                "{}: {:?} number {number:?} categories {categories:?}, want {:?} {:?}",
+                case.name, read.kind, case.number, case.categories
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_signature_caption_names_a_signatory_not_the_provider() {
+    let rows = [
+        "CONTRAT DE FORMATION PROFESSIONNELLE",
+        "Entre : Atelier Lumière Formation - 12 rue Haute 80000 Amiens",
+        "SIRET : 91093414000047",
+        "Durée de la formation : 1 jour (7 heures)",
+        "Prix : 480 € TTC",
+        "Nom et signature du stagiaire : | Signature de l'organisme de formation :",
+        " | DURAND Camille",
+        "Atelier Lumière Formation - SIRET 91093414000047",
+    ];
+    let read = extract(&page(&rows, TextSource::TextLayer, 0.99));
+    let name = read.fields.provider_name.as_ref().map(|f| f.value.as_str());
+    assert_ne!(name, Some("DURAND Camille"));
+}
+
+#[test]
+fn typographic_dashes_stay_in_names_as_printed() {
+    let rows = [
+        "DEVIS n° D-2026-14",
+        "Intitulé de la formation : Soudure TIG — perfectionnement",
+        "Durée : 21 heures",
+        "Total HT | 1 800,00 €",
+    ];
+    let read = extract(&page(&rows, TextSource::TextLayer, 0.99));
+    let title = read
+        .fields
+        .training_title
+        .as_ref()
+        .map(|f| f.value.as_str());
+    assert_eq!(title, Some("Soudure TIG — perfectionnement"));
+}
