@@ -204,8 +204,12 @@ fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     static TRAINING: LazyLock<Regex> =
         LazyLock::new(|| re(r"actions? de formation(?: continue| professionnelle)?\b"));
     static SKILLS: LazyLock<Regex> = LazyLock::new(|| re(r"bilans? de competences"));
-    static VAE: LazyLock<Regex> = LazyLock::new(|| re(r"validation des acquis|\bvae\b"));
-    static UNTICKED: LazyLock<Regex> = LazyLock::new(|| re(r"[☐□❏◻]\s*$|\[\s\]\s*$|\bnon\s*$"));
+    static VAE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"validation des acquis|valider les acquis|\bvae\b"));
+    // The box that governs a category is the last one before its words on the line: the
+    // words may start further on ("☐ Actions permettant de faire valider les acquis").
+    static UNTICKED: LazyLock<Regex> =
+        LazyLock::new(|| re(r"([☐□❏◻]|\[\s?\])[^☐□❏◻☑☒✓✔■\[\]]*$|\bnon\s*$"));
     static NOT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"^\W*(vu |(le |l')?decret|(l')?arrete)|qualite des actions de la formation|concourant au developpement",

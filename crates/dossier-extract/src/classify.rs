@@ -82,7 +82,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         ),
         cue(Quote, First, r"\bdevis\b", 1.5),
         // Invoice.
-        cue(Invoice, Title, r"\bfacture\b|\binvoice\b|\bavoir\b", 6.0),
+        cue(Invoice, Title, r"\bfacture\b|\binvoice\b", 6.0),
         cue(
             Invoice,
             First,
@@ -262,6 +262,40 @@ const HEAD_TYPE_WEIGHT: f64 = 5.0;
 static ADDRESS_LABEL: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(facturee?s?|livree?s?|adressee?s?|envoyee?s?)\s+a\b"));
 
+/// A type named only to be denied: "Ce document ne constitue pas une facture".
+static NEGATED_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(ne|n')\s*(constitue|est|vaut|remplace)\s+(pas|nullement|en aucun cas)\s+(une?\s+)?\w+")
+});
+
+/// Folded text without the words that name no type (address labels and denials), and
+/// with a type name OCR split in two put back together ("Factu re" for a letter-spaced
+/// "Facture" on a scanned invoice).
+fn not_a_type(folded: &str) -> String {
+    let without_labels = ADDRESS_LABEL.replace_all(folded, " ");
+    let text = NEGATED_TYPE.replace_all(&without_labels, " ");
+    let type_words: Vec<&str> = DOCUMENT_TYPES
+        .iter()
+        .map(|(stem, _, _)| *stem)
+        .filter(|stem| !stem.contains([' ', '*']))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut words = text.split(' ').peekable();
+    while let Some(word) = words.next() {
+        if let Some(next) = words.peek() {
+            let joined = format!("{word}{next}");
+            if !type_words.contains(&word)
+                && type_words.contains(&joined.trim_matches(|c: char| !c.is_alphanumeric()))
+            {
+                out.push(joined);
+                words.next();
+                continue;
+            }
+        }
+        out.push(word.to_string());
+    }
+    out.join(" ")
+}
+
 /// What a look-alike title costs every kind: more than a title cue and a programme's whole
 /// body vocabulary together (objectives, audience, duration, "Programme :" score 13.5), so
 /// a convocation or an attestation d'inscription that describes its training in a
@@ -300,18 +334,10 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
         })
         .map(|l| l.folded.as_str())
         .collect();
-    let title_lines: Vec<String> = title_lines
-        .into_iter()
-        .map(|l| ADDRESS_LABEL.replace_all(l, " ").into_owned())
-        .collect();
+    let title_lines: Vec<String> = title_lines.into_iter().map(not_a_type).collect();
     let title_lines: Vec<&str> = title_lines.iter().map(String::as_str).collect();
     let title = title_lines.join("\n");
-    let first = ADDRESS_LABEL
-        .replace_all(
-            &join(&mut first_page.iter().map(|l| l.folded.as_str())),
-            " ",
-        )
-        .into_owned();
+    let first = not_a_type(&join(&mut first_page.iter().map(|l| l.folded.as_str())));
     let first_number = first_page[0].page;
     let rest = join(
         &mut view

@@ -252,6 +252,21 @@ pub(crate) const DOCUMENT_TYPES: &[(&str, Titled, f64)] = {
         ("politique de confidentialite", LookAlike, 1.0),
         ("mentions legales", LookAlike, 1.0),
         ("relance", LookAlike, 1.0),
+        // A credit note cancels an invoice; a funder's payment notice or remittance advice
+        // quotes one. Neither is the provider's invoice.
+        ("avoir", LookAlike, 1.0),
+        ("facture d avoir", LookAlike, 1.0),
+        ("note de credit", LookAlike, 1.0),
+        ("avis de paiement", LookAlike, 1.0),
+        ("avis de virement", LookAlike, 1.0),
+        ("avis de reglement", LookAlike, 1.0),
+        ("releve de reglement*", LookAlike, 1.0),
+        ("bordereau de paiement", LookAlike, 1.0),
+        // A letter's salutation before any type is named: a letter about a piece (the
+        // provider announcing its Qualiopi renewal) is not the piece.
+        ("madame monsieur", LookAlike, 1.0),
+        ("cher client", LookAlike, 1.0),
+        ("chere cliente", LookAlike, 1.0),
         ("rappel de paiement", LookAlike, 1.0),
         ("bon de livraison", LookAlike, 1.0),
     ]

@@ -322,7 +322,10 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
         });
         fields.client_name = find_labeled(view, &CLIENT_LABEL, &values::name)
             .into_iter()
-            .find(|f| !f.value.to_lowercase().starts_with("siret"))
+            .find(|f| {
+                !f.value.to_lowercase().starts_with("siret")
+                    && values::reads_as_party_name(&f.value)
+            })
             .map(|f| {
                 let mut f = f;
                 f.confidence *= 0.85;

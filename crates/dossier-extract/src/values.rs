@@ -119,6 +119,19 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
     Some((value.to_string(), value_start, value_start + value.len()))
 }
 
+/// Whether a name read after a party's label reads as an organisation's or a person's name:
+/// it opens with a capital or a digit (a lowercase value is the prose of a sentence that
+/// ends with the label's word: "… dès la signature de la présente"), and it is not itself a
+/// label and its value ("Date : 22/05/2026", read below a "Client" heading).
+pub(crate) fn reads_as_party_name(value: &str) -> bool {
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| re(r"^[^:]{1,30}\s?:\s*\S"));
+    let opens = value
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    opens && !LABELLED.is_match(value)
+}
+
 /// An NDA-shaped number.
 pub(crate) fn nda(text: &str) -> Option<(String, usize, usize)> {
     parse::find_nda(text)

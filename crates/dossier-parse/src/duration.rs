@@ -1,5 +1,5 @@
-//! Durations in hours ("35 heures", "35 h", "3h30", "7,5 heures", "5 jours (35 heures)",
-//! "8 heures soit 1 jour", "14 h sur 2 jours", "3 jours de 7 heures") and time-of-day ranges
+//! Durations in hours ("35 heures", "35 h", "3h30", "10 h 30", "7,5 heures", "5 jours (35
+//! heures)", "8 heures soit 1 jour", "14 h sur 2 jours", "3 jours de 7 heures", "2 x 7 heures") and time-of-day ranges
 //! ("9h00-12h30", "09:00 – 12:30", "de 9h à 12h30"), which must never be read as durations.
 
 use std::str::FromStr;
@@ -10,11 +10,11 @@ use rust_decimal::Decimal;
 
 #[allow(clippy::expect_used)] // Constant patterns: a failure is a bug caught by every test.
 static HOURS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<n>\d{1,4}(?:[.,]\d{1,2})?)\s*(?P<unit>heures?|hrs?\b|h\b|h(?P<min>[0-5]\d)\b|h\s(?P<min2>[0-5]\d)\b)").expect("hours")
+    Regex::new(r"(?i)(?P<n>\d{1,4}(?:[.,]\d{1,2})?)\s*(?P<unit>heures?|hrs?\b|h(?P<min>[0-5]\d)\b|h\s(?P<min2>[0-5]\d)\b|h\b)").expect("hours")
 });
 #[allow(clippy::expect_used)]
 static DAYS_OF_HOURS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<days>\d{1,3})\s*(?:jours?|j|journées?)\s*(?:de|x|à|a|×)\s*(?P<h>\d{1,2}(?:[.,]\d{1,2})?)\s*(?:heures?|h)\b").expect("days of hours")
+    Regex::new(r"(?i)(?P<days>\d{1,3})\s*(?:(?:jours?|j|journées?|séances?|sessions?)\s*(?:de|x|à|a|×)|[x×])\s*(?P<h>\d{1,2}(?:[.,]\d{1,2})?)\s*(?:heures?|h)\b").expect("days of hours")
 });
 #[allow(clippy::expect_used)]
 static TIME_RANGE: LazyLock<Regex> = LazyLock::new(|| {

@@ -172,6 +172,13 @@ fn durations() {
         ("14 h sur 2 jours", Some("14")),
         ("3 jours de 7 heures", Some("21")),
         ("2 jours 1/2 (17 heures)", Some("17")),
+        ("10 h 30, en trois demi-journées de 3 h 30", Some("10.5")),
+        ("Durée : 15 h 30", Some("15.5")),
+        ("2 x 7 heures", Some("14")),
+        ("2 × 7 h en présentiel", Some("14")),
+        ("4 séances de 3,5 heures", Some("14")),
+        ("15 h 30 : 2 x 7 heures puis 1 h 30", Some("15.5")),
+        ("de 9 h 00 à 12 h 30", None),
         ("de 9h00 à 12h30", None),
         ("09:00 - 12:30", None),
         ("7 heures par jour", None),
@@ -195,9 +202,8 @@ fn time_ranges() {
         ("13h30 - 17h00", "3.5"),
     ];
     for (input, hours) in cases {
-        let normalized = input.replace('–', "-");
         assert_eq!(
-            find_time_range(&normalized).map(|(h, _, _)| h),
+            find_time_range(input).map(|(h, _, _)| h),
             Some(dec(hours)),
             "{input}"
         );
