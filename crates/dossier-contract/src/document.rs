@@ -252,6 +252,12 @@ pub struct DocumentReport {
     /// SHA-256 of the file's bytes, hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Contract v1.1 addition: the document could not be read because of a fault of the
+    /// service (a bug caught at the document boundary, a reader process that crashed), not
+    /// because of the file. Such a report blames nobody's upload: the rules say the service
+    /// failed, and the fleet neither caches it nor treats it as the document's final reading.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal_error: bool,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -74,7 +74,24 @@ fn unreadable_with(
         fields: Fields::default(),
         reason: Some(reason),
         sha256: Some(sha256),
+        internal_error: false,
     }
+}
+
+/// The report of a document the service failed to read because of its own fault (a bug
+/// caught at the document boundary): `unreadable`, marked as internal so no rule blames the
+/// upload.
+fn internal_failure(
+    id: &str,
+    file: &str,
+    declared: Option<DocumentKind>,
+    sha256: String,
+    pages: u32,
+    reason: String,
+) -> DocumentReport {
+    let mut report = unreadable_with(id, file, declared, sha256, pages, reason);
+    report.internal_error = true;
+    report
 }
 
 /// The report of a document whose bytes could not be obtained (absent, refused path).
@@ -127,7 +144,7 @@ pub fn read_document(
         }
         Err(_) => {
             tracing::error!("panic while reading a document");
-            return unreadable_with(
+            return internal_failure(
                 document_id,
                 file,
                 declared_kind,
@@ -147,7 +164,7 @@ pub fn read_document(
         Ok(extraction) => extraction,
         Err(_) => {
             tracing::error!("panic while extracting fields");
-            return unreadable_with(
+            return internal_failure(
                 document_id,
                 file,
                 declared_kind,
@@ -174,6 +191,7 @@ pub fn read_document(
         fields: extraction.fields,
         reason: None,
         sha256: Some(sha256),
+        internal_error: false,
     }
 }
 

@@ -202,7 +202,18 @@ pub(crate) async fn extraction(
             dossier_contract::TextSource::Mixed => "mixed",
         }));
     shared.metrics.ocr_pages(report.ocr_pages);
-    let json = serde_json::to_vec(&report).map_err(|e| Failure::Poison(e.to_string()))?;
-    shared.storage.put_key(&key, Bytes::from(json)).await?;
+    if report.internal_error {
+        shared.metrics.internal_error();
+        tracing::error!(
+            reason = report.reason.as_deref().unwrap_or(""),
+            "the service failed to read a document (not the file's fault)"
+        );
+    }
+    // Only a final reading is cached: a failure of ours or a reading stopped under load is
+    // tried again on the next delivery or resubmission.
+    if crate::reader::Reader::is_final(&report) {
+        let json = serde_json::to_vec(&report).map_err(|e| Failure::Poison(e.to_string()))?;
+        shared.storage.put_key(&key, Bytes::from(json)).await?;
+    }
     Ok(report)
 }

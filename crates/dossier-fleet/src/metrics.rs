@@ -1,6 +1,7 @@
 //! Prometheus metrics, in the text exposition format: messages by worker and outcome,
-//! latency histograms per stage, queue wait, documents read by text source, and pages read by
-//! OCR (what sizes the extract workers).
+//! latency histograms per stage, queue wait, documents read by text source, pages read by
+//! OCR (what sizes the extract workers), and documents the service failed to read by its own
+//! fault.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -26,6 +27,7 @@ pub struct Metrics {
     counters: Mutex<BTreeMap<(&'static str, String, String), u64>>,
     histograms: Mutex<BTreeMap<(&'static str, String), Histogram>>,
     ocr_pages: AtomicU64,
+    internal_errors: AtomicU64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -55,6 +57,12 @@ impl Metrics {
                 source.to_string(),
             ))
             .or_default() += 1;
+    }
+
+    /// `dossier_internal_errors_total`: documents the service failed to read by its own
+    /// fault (a bug, a crashed reader), counted apart from files that are unreadable.
+    pub fn internal_error(&self) {
+        self.internal_errors.fetch_add(1, Ordering::Relaxed);
     }
 
     /// `dossier_ocr_pages_total`: pages read by OCR.
@@ -97,6 +105,12 @@ impl Metrics {
             out,
             "dossier_ocr_pages_total {}",
             self.ocr_pages.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP dossier_internal_errors_total Documents the service failed to read by its own fault.\n# TYPE dossier_internal_errors_total counter\n");
+        let _ = writeln!(
+            out,
+            "dossier_internal_errors_total {}",
+            self.internal_errors.load(Ordering::Relaxed)
         );
         out.push_str("# HELP dossier_stage_seconds Time spent per pipeline stage.\n# TYPE dossier_stage_seconds histogram\n");
         for ((name, stage), h) in lock(&self.histograms).iter() {

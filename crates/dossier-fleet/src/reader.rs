@@ -48,6 +48,9 @@ const STDERR_TAIL: usize = 64 << 10;
 
 /// Why a document could not be read for reasons that are not the document's: the caller
 /// retries later (a worker) or stops (the CLI).
+/// How the reason of a reading stopped for time or memory begins (see [`Reader::is_final`]).
+const INTERRUPTED: &str = "lecture interrompue";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReaderError {
     #[error("cannot start a reader process ({program}): {source}")]
@@ -85,6 +88,18 @@ impl Reader {
 
     /// Reads one document. A document that breaks its reader is an `unreadable` report;
     /// an error means the document was not judged at all.
+    /// Whether a report is the document's final reading, fit to be cached under its content
+    /// hash: not when the service failed (`internal_error`), nor when the reader process was
+    /// stopped for time or memory, which depends on the load of the moment as much as on the
+    /// file (a document that timed out during the year-end rush reads fine an hour later).
+    pub fn is_final(report: &DocumentReport) -> bool {
+        !report.internal_error
+            && !report
+                .reason
+                .as_deref()
+                .is_some_and(|reason| reason.starts_with(INTERRUPTED))
+    }
+
     pub fn read(
         &self,
         dossier_id: &str,
@@ -186,13 +201,14 @@ impl ReaderPool {
             }
             Err(failure) => {
                 let death = reader.discard();
+                let internal = matches!(death, Death::Crashed(_));
                 let reason = match (failure, death) {
                     (Exchange::TimedOut, _) => format!(
-                        "lecture interrompue : budget de {} s par document dépassé",
+                        "{INTERRUPTED} : budget de {} s par document dépassé",
                         self.options.document_time.as_secs()
                     ),
                     (_, Death::OutOfMemory) => format!(
-                        "lecture interrompue : le document demande plus de {} Mo de mémoire",
+                        "{INTERRUPTED} : le document demande plus de {} Mo de mémoire",
                         self.memory_mib
                     ),
                     (_, Death::KilledFromOutside(how)) => {
@@ -206,6 +222,7 @@ impl ReaderPool {
                 tracing::warn!(document_id, reason, "reader process lost on a document");
                 let mut report = dossier_core::unreadable(document_id, file, None, reason);
                 report.sha256 = Some(dossier_core::sha256_hex(bytes));
+                report.internal_error = internal;
                 Ok(report)
             }
         }

@@ -38,6 +38,7 @@ const RULES: &[Rule] = &[
     invoice_exceeds_quote,
     scheme_not_eligible,
     uncertain_document_kind,
+    internal_error,
 ];
 
 pub(crate) fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
@@ -69,18 +70,38 @@ fn missing_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .required(&ctx.request.scheme, ctx.request.stage)
     {
         if ctx.first(*kind).is_none() {
-            let message = format!(
-                "Pièce manquante : {} (exigée au stade {stage} pour le dispositif {}) ; demandez-la au déposant.",
-                kind.label_fr(),
-                scheme_label(ctx)
-            );
-            out.push(ctx.finding("missing_document", message, Vec::new(), Vec::new()));
+            // A document the service failed to read may be the piece: nobody can say it is
+            // missing, so the finding is at most a warning and asks nothing of the uploader.
+            let not_read: Vec<&DocumentReport> =
+                ctx.documents.iter().filter(|d| d.internal_error).collect();
+            if not_read.is_empty() {
+                let message = format!(
+                    "Pièce manquante : {} (exigée au stade {stage} pour le dispositif {}) ; demandez-la au déposant.",
+                    kind.label_fr(),
+                    scheme_label(ctx)
+                );
+                out.push(ctx.finding("missing_document", message, Vec::new(), Vec::new()));
+            } else {
+                let files: Vec<String> =
+                    not_read.iter().map(|d| format!("« {} »", d.file)).collect();
+                let message = format!(
+                    "Pièce non trouvée : {} (exigée au stade {stage} pour le dispositif {}) ; elle se trouve peut-être dans {}, que le service n'a pas pu analyser : vérifiez à la main avant de la demander au déposant.",
+                    kind.label_fr(),
+                    scheme_label(ctx),
+                    files.join(", ")
+                );
+                out.push(ctx.undecided("missing_document", message, ids(&not_read)));
+            }
         }
     }
 }
 
 fn unreadable_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for document in ctx.of_kind(DocumentKind::Unreadable) {
+    // A failure of the service is not the file's: `internal_error` reports it.
+    for document in ctx
+        .of_kind(DocumentKind::Unreadable)
+        .filter(|d| !d.internal_error)
+    {
         let reason = document.reason.as_deref().unwrap_or("raison inconnue");
         let message = format!(
             "Le document « {} » est illisible ({reason}) ; demandez un nouveau dépôt du fichier.",
@@ -94,6 +115,29 @@ fn unreadable_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }];
         out.push(ctx.finding(
             "unreadable_document",
+            message,
+            vec![document.document_id.clone()],
+            evidence,
+        ));
+    }
+}
+
+/// A document the service failed to read by its own fault: said as such, so the adviser
+/// opens it and nobody asks the company to upload it again.
+fn internal_error(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for document in ctx.documents.iter().filter(|d| d.internal_error) {
+        let message = format!(
+            "Le document « {} » n'a pas pu être analysé à cause d'une erreur du service de pré-contrôle, pas du fichier déposé ; ouvrez-le pour le vérifier à la main (inutile de demander un nouveau dépôt).",
+            document.file
+        );
+        let evidence = vec![Evidence {
+            document_id: document.document_id.clone(),
+            page: None,
+            text: document.reason.clone().unwrap_or_default(),
+            bbox: None,
+        }];
+        out.push(ctx.finding(
+            "internal_error",
             message,
             vec![document.document_id.clone()],
             evidence,

@@ -198,3 +198,34 @@ fn a_rulebook_written_for_v1_0_loads_and_v1_1_rules_take_their_contract_severity
         assert_eq!(book.severity(id), severity, "{id}");
     }
 }
+
+#[test]
+fn a_failure_of_the_service_blames_no_upload() {
+    use dossier_contract::Severity::Warning;
+    let request = dossier_contract::parse_dossier_json(include_bytes!(
+        "../../../fixtures/dossiers/pass-request/dossier.json"
+    ))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut failed = piece("P", "unreadable", 1.0);
+    failed.reason = Some("erreur interne pendant l'analyse du document".into());
+    failed.internal_error = true;
+    let documents = vec![
+        piece("Q", "quote", 0.95),
+        piece("C", "qualiopi_certificate", 0.95),
+        failed,
+    ];
+    let verdict = check_dossier(&request, documents, &Rulebook::built_in());
+    let rules: Vec<(&str, dossier_contract::Severity)> = verdict
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.severity))
+        .collect();
+    // The programme may be the document that was not read: not "missing", not "unreadable".
+    assert!(rules.contains(&("internal_error", Warning)), "{rules:?}");
+    assert!(rules.contains(&("missing_document", Warning)), "{rules:?}");
+    assert!(
+        !rules.iter().any(|(r, _)| *r == "unreadable_document"),
+        "{rules:?}"
+    );
+    assert_eq!(verdict.status, dossier_contract::Status::Review);
+}
