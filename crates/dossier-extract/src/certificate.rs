@@ -126,11 +126,12 @@ const TITLE_NUMBER_ZONE: f32 = 0.4;
 /// The reference keeps a short letter prefix printed apart ("N° RNQ 3836").
 fn title_number(view: &DocView<'_>) -> Option<Found<String>> {
     static TITLE: LazyLock<Regex> =
-        LazyLock::new(|| re(r"^\W*certificat\s*((n\W{0,2}|no|numero)\s*)?:?\s*"));
-    static BARE: LazyLock<Regex> = LazyLock::new(|| re(r"^\W*(n\W{0,2}|no)\s*:?\s*"));
+        LazyLock::new(|| re(r"^\W*certificat\b\s*((n\b\W{0,2}|no\b|numero\b)\s*)?:?\s*"));
+    static BARE: LazyLock<Regex> = LazyLock::new(|| re(r"^\W*(n\b\W{0,2}|no\b)\s*:?\s*"));
     // As printed (case kept): a short capital prefix may stand apart from the digits.
     static REFERENCE: LazyLock<Regex> =
         LazyLock::new(|| re(r"^(?:[A-Z]{2,4} )?[A-Z]{0,4}\d[A-Za-z0-9\-_/.]*"));
+    static ACCREDITATION: LazyLock<Regex> = LazyLock::new(|| re(r"accreditation|cofrac"));
     /// Lines below the title word where its bare "N°" may stand (a blank or decorative
     /// line may sit between them).
     const LINES_BELOW_TITLE: usize = 2;
@@ -144,6 +145,14 @@ fn title_number(view: &DocView<'_>) -> Option<Found<String>> {
         .take(LINES_BELOW_TITLE + 1)
         .enumerate()
         .find_map(|(offset, (index, line))| {
+            // A bare number under an accreditation's line is the accreditation's.
+            if offset > 0
+                && first_page
+                    .get(title + offset - 1)
+                    .is_some_and(|(_, above)| ACCREDITATION.is_match(&above.folded))
+            {
+                return None;
+            }
             let label = if offset == 0 { &TITLE } else { &BARE };
             let label = label.find(&line.folded)?;
             let start = line.orig(label.end());
@@ -209,7 +218,7 @@ fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     // The box that governs a category is the last one before its words on the line: the
     // words may start further on ("☐ Actions permettant de faire valider les acquis").
     static UNTICKED: LazyLock<Regex> =
-        LazyLock::new(|| re(r"([☐□❏◻]|\[\s?\])[^☐□❏◻☑☒✓✔■\[\]]*$|\bnon\s*$"));
+        LazyLock::new(|| re(r"([☐□❏◻]|\[\s?\])[^☐□❏◻☑☒✓✔✗✘⊠■\[\]]*$|\bnon\s*$"));
     static NOT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"^\W*(vu |(le |l')?decret|(l')?arrete)|qualite des actions de la formation|concourant au developpement",

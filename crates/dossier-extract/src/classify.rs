@@ -238,7 +238,7 @@ static IDENTITY_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// training quote).
 static TRAINING_FACT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\d\s*(h\b|h\d\d|heures?\b)|\b(une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+)\s+(demi-)?journees?\b|jours? de formation|stagiaires?|participants?|apprenants?|beneficiaires?|declaration d'activite|\bnda\b|programme",
+        r"\d\s*(h\b|h\d\d|heures?\b)|\b(une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+)\s+(demi-)?journees?\b|jours? de formation|stagiaires?|participants?|apprenants?|beneficiaires?|personnes?\b|declaration d'activite|\bnda\b|programme",
     )
 });
 
@@ -246,7 +246,7 @@ static TRAINING_FACT: LazyLock<Regex> = LazyLock::new(|| {
 /// "convention" is the training's. A purchase order, an offer or a pro forma is a quote of
 /// this domain only when it states a training fact.
 static TRAINING_QUOTE_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bdevis\b|\bconvention\b|contrat de formation|proposition de formation"));
+    LazyLock::new(|| re(r"\bdevis\b|\bconvention\b|contrat de formation|\bproposition\b"));
 
 /// What a quote without any training fact loses: more than its general cues, less than a
 /// title and its cues together, so only a document titled as a quote and read as one in
@@ -257,10 +257,10 @@ const NO_TRAINING_PENALTY: f64 = 6.0;
 /// lexicon knows wordings the cue patterns do not: "Fiche individuelle de présence").
 const HEAD_TYPE_WEIGHT: f64 = 5.0;
 
-/// An address block's label ("Facturé à :", "Livré à") names no document type: a quote
+/// An address block's label ("Facturé à :", "Livré à :") names no document type: a quote
 /// addressed "Facturé à" a company is no invoice. Blanked before the cues are matched.
 static ADDRESS_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(facturee?s?|livree?s?|adressee?s?|envoyee?s?)\s+a\b"));
+    LazyLock::new(|| re(r"\b(facturee?s?|livree?s?|adressee?s?|envoyee?s?)\s+a\s*(:|$)"));
 
 /// A type named only to be denied: "Ce document ne constitue pas une facture".
 static NEGATED_TYPE: LazyLock<Regex> = LazyLock::new(|| {
@@ -296,8 +296,9 @@ fn not_a_type(folded: &str) -> String {
     out.join(" ")
 }
 
-/// What a look-alike title costs every kind: more than a title cue and a programme's whole
-/// body vocabulary together (objectives, audience, duration, "Programme :" score 13.5), so
+/// What a look-alike title costs every kind: enough that a programme's body vocabulary and
+/// its "Programme" heading (13.5 on the convocation of `tests/it/classify.rs`) fall below
+/// `MIN_SCORE` once it is paid, so
 /// a convocation or an attestation d'inscription that describes its training in a
 /// programme's words stays `unknown`.
 const LOOK_ALIKE_PENALTY: f64 = 12.0;
@@ -325,17 +326,38 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
     let join = |lines: &mut dyn Iterator<Item = &str>| lines.collect::<Vec<_>>().join("\n");
     // Headings: large lines, or short lines at the top of the page (not prose that happens
     // to sit high on the page).
-    let title_lines: Vec<&str> = first_page
+    // Each cell of a heading line stands alone: a letterhead and the document's title often
+    // share a baseline ("Cap Manager Formation | Fiche individuelle de présence").
+    let headings: Vec<String> = first_page
         .iter()
         .filter(|l| {
             l.line.size >= median * 1.2
                 || (l.top_fraction() < 0.25 && l.text().chars().count() <= 70)
-                || IDENTITY_LINE.is_match(&l.folded)
         })
-        .map(|l| l.folded.as_str())
+        .flat_map(|l| cells_folded(l))
+        .map(|cell| not_a_type(&cell))
         .collect();
-    let title_lines: Vec<String> = title_lines.into_iter().map(not_a_type).collect();
-    let title_lines: Vec<&str> = title_lines.iter().map(String::as_str).collect();
+    // A line stating a type and a number is a title only when no heading names a type: an
+    // invoice headed "FACTURE" that cites "Convention de formation n° CF-2026-014 du …"
+    // stays an invoice.
+    let identity: Vec<String> = if head_type(&headings).is_none() {
+        first_page
+            .iter()
+            .filter(|l| IDENTITY_LINE.is_match(&l.folded))
+            .map(|l| not_a_type(&l.folded))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Under a document's own title, a heading that states another type with its number is a
+    // reference to another piece ("FACTURE" … "Convention de formation n° CF-2026-014 du …").
+    let own = head_type(&headings);
+    let title_lines: Vec<&str> = headings
+        .iter()
+        .filter(|h| !(IDENTITY_LINE.is_match(h) && head_type(&[h.as_str()]) != own))
+        .chain(&identity)
+        .map(String::as_str)
+        .collect();
     let title = title_lines.join("\n");
     let first = not_a_type(&join(&mut first_page.iter().map(|l| l.folded.as_str())));
     let first_number = first_page[0].page;
@@ -401,8 +423,32 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
 
 /// The type the document's title names: the first document-type name met in its title
 /// lines, in reading order.
-fn head_type(title_lines: &[&str]) -> Option<Titled> {
-    title_lines
+fn head_type<S: AsRef<str>>(title_lines: &[S]) -> Option<Titled> {
+    title_lines.iter().find_map(|line| {
+        let words = words(line.as_ref());
+        // A type names the document when it opens its line or cell, after a determiner at
+        // most ("Notre devis"); further on it is a sentence's word ("Prérequis : avoir …").
+        let opening = words.iter().take_while(|w| DETERMINERS.contains(w)).count();
+        cues(DOCUMENT_TYPES, &words)
+            .into_iter()
+            .find(|m| m.word == opening)
+            .map(|m| m.cue)
+    })
+}
+
+/// Words that may precede a type name at the head of a title.
+const DETERMINERS: &[&str] = &[
+    "le", "la", "les", "l", "un", "une", "notre", "votre", "nos", "vos",
+];
+
+/// The folded text of each cell of a line (the line itself when it has one cell).
+fn cells_folded(line: &crate::view::LineView<'_>) -> Vec<String> {
+    if line.line.cells.len() <= 1 {
+        return vec![line.folded.clone()];
+    }
+    line.line
+        .cells
         .iter()
-        .find_map(|line| cues(DOCUMENT_TYPES, &words(line)).first().map(|m| m.cue))
+        .map(|cell| crate::view::fold(&cell.text).0)
+        .collect()
 }

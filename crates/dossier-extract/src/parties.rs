@@ -384,7 +384,7 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
     // formation : GRIGNON Camille"), a person, not the organisation.
     static SIGNATURE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"(signature|cachet|visa|signe)\W+(\w+\W+){0,2}(de |du |pour )?(l')?(organisme|organisateur|prestataire|dispensateur|emetteur|vendeur)",
+            r"\b(signature|cachet|visa|signee?)\W+(\w+\W+){0,2}(de |du |pour )?(l')?(organisme|organisateur|prestataire|dispensateur|emetteur|vendeur)",
         )
     });
     if let Some(found) = find_labeled(view, &LABEL, &values::name)

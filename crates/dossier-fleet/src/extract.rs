@@ -137,7 +137,13 @@ pub(crate) async fn extraction(
     if !is_sha256(sha256) {
         return Err(Failure::Poison(format!("`{sha256}` is not a SHA-256")));
     }
-    let key = format!("extractions/v1/{}.json", sha256.to_ascii_lowercase());
+    // Keyed by the reading's version too: a release that reads better is not served the
+    // readings of the one before (nor a stale failure).
+    let key = format!(
+        "extractions/v1/{}/{}.json",
+        dossier_core::READING_VERSION,
+        sha256.to_ascii_lowercase()
+    );
     let with_ids = |mut report: DocumentReport| {
         report.document_id = document_id.to_string();
         report.file = file.to_string();

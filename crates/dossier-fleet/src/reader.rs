@@ -46,11 +46,12 @@ const KILL_GRACE: Duration = Duration::from_secs(5);
 /// follows the allocation failure line when RUST_BACKTRACE is set).
 const STDERR_TAIL: usize = 64 << 10;
 
+/// What the reason of a reading stopped for time or memory says, here and in `dossier-core`
+/// ("lecture interrompue", "lecture OCR d'une page interrompue", see [`Reader::is_final`]).
+const INTERRUPTED: &str = "interrompue";
+
 /// Why a document could not be read for reasons that are not the document's: the caller
 /// retries later (a worker) or stops (the CLI).
-/// How the reason of a reading stopped for time or memory begins (see [`Reader::is_final`]).
-const INTERRUPTED: &str = "lecture interrompue";
-
 #[derive(Debug, thiserror::Error)]
 pub enum ReaderError {
     #[error("cannot start a reader process ({program}): {source}")]
@@ -86,8 +87,6 @@ impl Reader {
         })
     }
 
-    /// Reads one document. A document that breaks its reader is an `unreadable` report;
-    /// an error means the document was not judged at all.
     /// Whether a report is the document's final reading, fit to be cached under its content
     /// hash: not when the service failed (`internal_error`), nor when the reader process was
     /// stopped for time or memory, which depends on the load of the moment as much as on the
@@ -97,9 +96,11 @@ impl Reader {
             && !report
                 .reason
                 .as_deref()
-                .is_some_and(|reason| reason.starts_with(INTERRUPTED))
+                .is_some_and(|reason| reason.contains(INTERRUPTED))
     }
 
+    /// Reads one document. A document that breaks its reader is an `unreadable` report;
+    /// an error means the document was not judged at all.
     pub fn read(
         &self,
         dossier_id: &str,
@@ -313,7 +314,8 @@ enum Exchange {
 enum Death {
     OutOfMemory,
     KilledFromOutside(String),
-    /// A crash while reading: the document's doing.
+    /// A crash while reading (a panic outside the document boundary, an abort): a bug of
+    /// ours that this document triggers, reported as `internal_error`, not the file's fault.
     Crashed(String),
     /// An exit with a code of its own: its setup or its pipes failed, not the document.
     Exited(i32),

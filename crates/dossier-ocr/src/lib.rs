@@ -391,6 +391,14 @@ fn resample(image: &GrayImage, factor: f32) -> GrayImage {
     }
 }
 
+/// A reading below this share of well-read characters, or with fewer well-read characters
+/// than [`POOR_READING_WORDS`], is tried again (even lighting, then upright): an upright
+/// page of print scores above 0.8, a page read sideways near 0 (see [`reading_quality`]).
+const POOR_READING_QUALITY: f32 = 0.4;
+/// Well-read characters below which a reading is tried again: a certificate's or an
+/// invoice's first page holds several hundred.
+const POOR_READING_WORDS: usize = 40;
+
 /// How much the background estimate is shrunk: one sample per 16×16 pixels keeps a
 /// lighting gradient (a copier's lid shadow, a phone's vignette) and loses letters.
 const BACKGROUND_SCALE: f32 = 1.0 / 16.0;
@@ -666,10 +674,10 @@ fn read_words(
     let (quality, good) = reading_quality(&words);
     let mut best = (straight, words, 0u32, quality, good);
     // A page that reads badly may be lit unevenly: read it again with its lighting made
-    // even, and keep the better reading.
-    if quality < 0.4 || good < 40 {
+    // even, and keep the better reading (the first stands if the second runs out of time).
+    if quality < POOR_READING_QUALITY || good < POOR_READING_WORDS {
         let flat = flatten_lighting(&best.0);
-        let words = recognize(&flat, dpi, deadline)?;
+        let words = recognize(&flat, dpi, deadline).unwrap_or_default();
         let (quality, good) = reading_quality(&words);
         tracing::debug!(
             good_before = best.4,
@@ -682,7 +690,7 @@ fn read_words(
     }
     // A page that reads badly may be upside down or sideways (a sheet fed the wrong way, a
     // phone held in landscape): ask OSD, read it again turned upright, keep the better.
-    if quality < 0.4 || good < 40 || mostly_vertical(&best.1) {
+    if quality < POOR_READING_QUALITY || good < POOR_READING_WORDS || mostly_vertical(&best.1) {
         let orientation = with_engine(Mode::Orientation, |engine| {
             Ok(engine.orientation(&best.0, dpi))
         })

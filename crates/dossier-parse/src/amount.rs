@@ -29,7 +29,7 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     #[allow(clippy::expect_used)] // A constant pattern: a failure is a bug caught by every test.
     Regex::new(
         r"(?ix)
-        (?P<neg>-\s?)?
+        (?P<neg>[-–—]\s?)?
         (?P<pre>€\s?|EUR\s)?
         (?P<num>\d{1,3}(?:[\x20\u{A0}\u{202F}.,'](?:\d{3}))+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)
         (?P<post>\s?(?:€|EUR\b|euros?\b))?",
@@ -78,8 +78,9 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
         };
         let before = text[..whole.start()].chars().next_back();
         let after = text[num.end()..].chars().next();
-        let glued_before = before
-            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | ':' | '.' | ',' | '-' | '_'));
+        let glued_before = before.is_some_and(|c| {
+            c.is_alphanumeric() || matches!(c, '/' | ':' | '.' | ',' | '-' | '–' | '—' | '_')
+        });
         let rest = &text[num.end()..];
         let has_post = caps.name("post").is_some();
         let glued_after = (!has_post && after.is_some_and(char::is_alphanumeric))
@@ -252,7 +253,8 @@ fn lost_decimal_separator(text: &str) -> Option<(Decimal, usize, usize)> {
     for run in RUN.find_iter(text) {
         let before = text[..run.start()].chars().next_back();
         let rest = &text[run.end()..];
-        let glued = before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | ':' | '-'))
+        let glued = before
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | ':' | '-' | '–' | '—'))
             || rest.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '/' | ':'))
             || rest.trim_start().starts_with('%');
         let groups: Vec<&str> = run.as_str().split([' ', '.']).collect();

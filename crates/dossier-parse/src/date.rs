@@ -193,7 +193,7 @@ pub fn find_date_range(text: &str) -> Option<(NaiveDate, NaiveDate, usize, usize
         let between = text[pair[0].end..pair[1].start].trim().to_lowercase();
         let joined = matches!(
             between.as_str(),
-            "au" | "à" | "a" | "-" | "jusqu'au" | "et le" | "to"
+            "au" | "à" | "a" | "-" | "–" | "—" | "jusqu'au" | "et le" | "to"
         ) || between.ends_with(" au")
             || between.starts_with("au ");
         if joined && pair[0].date <= pair[1].date && between.len() <= 24 {

@@ -14,7 +14,7 @@ static HOURS: LazyLock<Regex> = LazyLock::new(|| {
 });
 #[allow(clippy::expect_used)]
 static DAYS_OF_HOURS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<days>\d{1,3})\s*(?:(?:jours?|j|journées?|séances?|sessions?)\s*(?:de|x|à|a|×)|[x×])\s*(?P<h>\d{1,2}(?:[.,]\d{1,2})?)\s*(?:heures?|h)\b").expect("days of hours")
+    Regex::new(r"(?i)(?P<days>\d{1,3})\s*(?:(?:jours?|j|journées?|séances?)\s*(?:de|x|à|a|×)|[x×])\s*(?P<h>\d{1,2}(?:[.,]\d{1,2})?)\s*(?:heures?|h)\b").expect("days of hours")
 });
 #[allow(clippy::expect_used)]
 static TIME_RANGE: LazyLock<Regex> = LazyLock::new(|| {

@@ -44,6 +44,11 @@ fn amounts_in_text_skip_percentages_and_dates() {
     let values: Vec<_> = found.iter().map(|m| m.value).collect();
     assert_eq!(values, [dec("70.00")]);
     assert!(found[0].has_currency);
+    // A typographic dash is a minus before an amount, and glues a reference's digits.
+    let values =
+        |text: &str| -> Vec<Decimal> { find_amounts(text).iter().map(|m| m.value).collect() };
+    assert_eq!(values("Remise : – 120,00 €"), [dec("-120.00")]);
+    assert_eq!(values("Facture FA–2026–014"), Vec::<Decimal>::new());
 }
 
 #[test]
@@ -127,6 +132,15 @@ fn date_ranges() {
             (ymd(2026, 3, 2), ymd(2026, 3, 6)),
         ),
         ("Du 2 au 6 mars 2026", (ymd(2026, 3, 2), ymd(2026, 3, 6))),
+        // Dashes are kept as printed: an en or em dash joins two dates like a hyphen.
+        (
+            "Dates : 02/03/2026 – 06/03/2026",
+            (ymd(2026, 3, 2), ymd(2026, 3, 6)),
+        ),
+        (
+            "du 02/03/2026 — 06/03/2026",
+            (ymd(2026, 3, 2), ymd(2026, 3, 6)),
+        ),
         (
             "du 30 mars au 3 avril 2026",
             (ymd(2026, 3, 30), ymd(2026, 4, 3)),

@@ -197,10 +197,11 @@ fn uncertain_document_kind(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         for document in candidates {
             let message = format!(
-                "Le document « {} » a été reconnu comme {} avec une confiance faible ({:.0} %) ; vérifiez qu'il s'agit bien de cette pièce, exigée pour le dispositif {}.",
+                "Le document « {} » a été reconnu comme « {} » avec une confiance faible ({} %) ; vérifiez qu'il s'agit bien de cette pièce, exigée pour le dispositif {}.",
                 document.file,
                 kind.label_fr(),
-                document.kind_confidence * 100.0,
+                // Rounded down: a confidence just under the threshold never prints as it.
+                (document.kind_confidence * 100.0).floor(),
                 scheme_label(ctx)
             );
             out.push(ctx.undecided(

@@ -18,7 +18,7 @@ static ABSENT: LazyLock<Regex> =
     LazyLock::new(|| re(r"absen|\babs\b|excuse|\bnon\b|non signe|pas signe|manquant|non present"));
 
 /// A mark that is no signature but says nothing by itself: a cross, a slash, a dash. Folded
-/// text: "—" and "–" are already "-" ([`dossier_layout::normalize_text`]), "X" is "x".
+/// text: "—" and "–" are "-" in the folded text ([`crate::view::fold`]), "X" is "x".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stroke {
     Cross,

@@ -140,6 +140,55 @@ const CASES: &[Case] = &[
         at_least: 0.7,
     },
     Case {
+        name: "programme whose prerequisites use a look-alike's word",
+        rows: &[
+            "MANAGEMENT D'ÉQUIPE",
+            "Durée : 14 heures",
+            "Prérequis : avoir une première expérience",
+            "Objectifs pédagogiques : animer une réunion",
+            "Public visé : managers",
+            "Programme : jour 1, jour 2",
+            "Modalités d'évaluation : quiz",
+        ],
+        kind: Programme,
+        at_least: 0.65,
+    },
+    Case {
+        name: "invoice citing its convention's number and date",
+        rows: &[
+            "FACTURE",
+            "Facture n° FA-2026-0211 du 02/04/2026",
+            "Convention de formation n° CF-2026-014 du 12/01/2026",
+            "Total HT | 1 200,00 €",
+            "TVA 20 % | 240,00 €",
+            "Total TTC | 1 440,00 €",
+            "Net à payer | 1 440,00 €",
+        ],
+        kind: Invoice,
+        at_least: 0.65,
+    },
+    Case {
+        name: "invoice titled for the attention of its addressee",
+        rows: &[
+            "FACTURE À L'ATTENTION DE LA SOCIÉTÉ ALPHA",
+            "N° 2026-044 du 03/03/2026",
+            "Total HT | 900,00 €",
+            "Net à payer | 1 080,00 €",
+        ],
+        kind: Invoice,
+        at_least: 0.65,
+    },
+    Case {
+        name: "commercial proposal stating days and a price per person",
+        rows: &[
+            "Proposition commerciale",
+            "Formation Excel – 2 jours – 1 200 € HT / personne",
+            "Bon pour accord",
+        ],
+        kind: Quote,
+        at_least: 0.65,
+    },
+    Case {
         name: "presence record titled with a qualifier",
         rows: &[
             "Fiche individuelle de présence",
@@ -275,6 +324,19 @@ const CERTIFICATES: &[Certificate] = &[
         ],
         number: Some("QV-RNQ-26-0318"),
         categories: &["training_actions", "vae"],
+    },
+    Certificate {
+        name: "a holder's name below the title is no number",
+        rows: &[
+            "CERTIFICAT",
+            "NORD 2000 FORMATION",
+            "SIREN 883135154",
+            "Certification qualité Qualiopi, organisme certificateur : ICPF",
+            "Catégorie : actions de formation",
+            "Valable jusqu'au 02/01/2028",
+        ],
+        number: None,
+        categories: &["training_actions"],
     },
     Certificate {
         name: "an accreditation's bare number is not the certificate's",
