@@ -257,10 +257,11 @@ const NO_TRAINING_PENALTY: f64 = 6.0;
 /// lexicon knows wordings the cue patterns do not: "Fiche individuelle de présence").
 const HEAD_TYPE_WEIGHT: f64 = 5.0;
 
-/// An address block's label ("Facturé à :", "Livré à :") names no document type: a quote
+/// An address block's label ("Facturé à :", "Livré à ACME") names no document type: a quote
 /// addressed "Facturé à" a company is no invoice. Blanked before the cues are matched.
-static ADDRESS_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(facturee?s?|livree?s?|adressee?s?|envoyee?s?)\s+a\s*(:|$)"));
+static ADDRESS_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(facturee?s?|livree?s?|adressee?s?|envoyee?s?)\s+a\b(\s*l'attention)?")
+});
 
 /// A type named only to be denied: "Ce document ne constitue pas une facture".
 static NEGATED_TYPE: LazyLock<Regex> = LazyLock::new(|| {
@@ -271,7 +272,14 @@ static NEGATED_TYPE: LazyLock<Regex> = LazyLock::new(|| {
 /// with a type name OCR split in two put back together ("Factu re" for a letter-spaced
 /// "Facture" on a scanned invoice).
 fn not_a_type(folded: &str) -> String {
-    let without_labels = ADDRESS_LABEL.replace_all(folded, " ");
+    // "Facture à l'attention de …" is a title addressed to someone, not an address label.
+    let without_labels = ADDRESS_LABEL.replace_all(folded, |caps: &regex::Captures<'_>| {
+        if caps.get(2).is_some() {
+            caps[0].to_string()
+        } else {
+            " ".to_string()
+        }
+    });
     let text = NEGATED_TYPE.replace_all(&without_labels, " ");
     let type_words: Vec<&str> = DOCUMENT_TYPES
         .iter()

@@ -406,10 +406,6 @@ const BACKGROUND_SCALE: f32 = 1.0 / 16.0;
 /// and not the ink (a 12-point heading at 300 dpi spans about three samples).
 const BACKGROUND_MAX_RADIUS: i64 = 2;
 
-/// The page with its lighting made even: each pixel divided by the paper's brightness
-/// around it. tesseract's global threshold reads nothing on a page whose grey varies more
-/// across the sheet than between ink and paper (a certificate copied under uneven light in
-/// `fixtures/wild/scans-copieur` read no word at all, and every word once flattened).
 /// The spread of the paper's brightness (5th to 95th percentile of the background estimate)
 /// within which a page counts as lit unevenly. Measured: three copier and office scans of
 /// `fixtures/wild` spread 27, 38 and 46 levels; a page rendered from a PDF spreads about 0,
@@ -417,8 +413,11 @@ const BACKGROUND_MAX_RADIUS: i64 = 2;
 /// flattening, and retrying them cost a real 41-page programme half as much time again.
 const UNEVEN_LIGHTING_SPREAD: std::ops::RangeInclusive<u8> = 16..=120;
 
-/// The page with its lighting made even, or `None` when the page is not lit unevenly (see
-/// [`UNEVEN_LIGHTING_SPREAD`]).
+/// The page with its lighting made even: each pixel divided by the paper's brightness
+/// around it. tesseract's global threshold reads nothing on a page whose grey varies more
+/// across the sheet than between ink and paper (a certificate copied under uneven light in
+/// `fixtures/wild/scans-copieur` read no word at all, and every word once flattened).
+/// `None` when the page is not lit unevenly (see [`UNEVEN_LIGHTING_SPREAD`]).
 fn flatten_lighting(image: &GrayImage) -> Option<GrayImage> {
     let small = resample(image, BACKGROUND_SCALE);
     let (w, h) = (i64::from(small.width), i64::from(small.height));
@@ -685,7 +684,13 @@ fn read_words(
     // even, and keep the better reading (the first stands if the second runs out of time).
     if quality < POOR_READING_QUALITY || good < POOR_READING_WORDS {
         if let Some(flat) = flatten_lighting(&best.0) {
-            let words = recognize(&flat, dpi, deadline).unwrap_or_default();
+            // Out of time, a first reading that read well enough stands; one that read
+            // almost nothing is no reading, and the page's timeout says so (it is not cached).
+            let words = match recognize(&flat, dpi, deadline) {
+                Ok(words) => words,
+                Err(timeout) if best.4 < POOR_READING_WORDS => return Err(timeout),
+                Err(_) => Vec::new(),
+            };
             let (quality, good) = reading_quality(&words);
             tracing::debug!(
                 good_before = best.4,

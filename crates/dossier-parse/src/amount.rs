@@ -29,7 +29,7 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     #[allow(clippy::expect_used)] // A constant pattern: a failure is a bug caught by every test.
     Regex::new(
         r"(?ix)
-        (?P<neg>[-–—]\s?)?
+        (?P<neg>-\s?|[–—−])?
         (?P<pre>€\s?|EUR\s)?
         (?P<num>\d{1,3}(?:[\x20\u{A0}\u{202F}.,'](?:\d{3}))+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)
         (?P<post>\s?(?:€|EUR\b|euros?\b))?",

@@ -47,7 +47,9 @@ fn amounts_in_text_skip_percentages_and_dates() {
     // A typographic dash is a minus before an amount, and glues a reference's digits.
     let values =
         |text: &str| -> Vec<Decimal> { find_amounts(text).iter().map(|m| m.value).collect() };
-    assert_eq!(values("Remise : – 120,00 €"), [dec("-120.00")]);
+    assert_eq!(values("Remise : –120,00 €"), [dec("-120.00")]);
+    // A spaced typographic dash is a separator (word processors turn " - " into " – ").
+    assert_eq!(values("Formation Excel – 1 200,00 € HT"), [dec("1200.00")]);
     assert_eq!(values("Facture FA–2026–014"), Vec::<Decimal>::new());
 }
 

@@ -200,8 +200,8 @@ fn uncertain_document_kind(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "Le document « {} » a été reconnu comme « {} » avec une confiance faible ({} %) ; vérifiez qu'il s'agit bien de cette pièce, exigée pour le dispositif {}.",
                 document.file,
                 kind.label_fr(),
-                // Rounded down: a confidence just under the threshold never prints as it.
-                (document.kind_confidence * 100.0).floor(),
+                // Confidences carry two decimals: rounding prints them as stored.
+                (document.kind_confidence * 100.0).round(),
                 scheme_label(ctx)
             );
             out.push(ctx.undecided(

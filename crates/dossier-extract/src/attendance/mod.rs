@@ -182,8 +182,9 @@ fn person_apart_from_labels(mut found: Found<String>) -> Option<Found<String>> {
     let Some(colon) = found.value.find(':') else {
         // What follows a trainer's label is a person or nothing: a date line under a
         // "Visa formateur" column head, the prose of "Le formateur atteste …".
-        // A role after a dash is no part of the name ("Julien Marchetti – Consultant RH").
-        if let Some(cut) = [" – ", " — ", " - "]
+        // A role after a dash is no part of the name ("Julien Marchetti – Consultant RH"); a
+        // spaced hyphen may join a double surname ("DUPONT - MARTIN Sophie").
+        if let Some(cut) = [" – ", " — "]
             .iter()
             .filter_map(|dash| found.value.find(dash))
             .min()
