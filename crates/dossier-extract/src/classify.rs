@@ -268,6 +268,15 @@ static NEGATED_TYPE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b(ne|n')\s*(constitue|est|vaut|remplace)\s+(pas|nullement|en aucun cas)\s+(une?\s+)?\w+")
 });
 
+/// The one-word type names of [`DOCUMENT_TYPES`], which OCR may split in two.
+static TYPE_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    DOCUMENT_TYPES
+        .iter()
+        .map(|(stem, _, _)| *stem)
+        .filter(|stem| !stem.contains([' ', '*']))
+        .collect()
+});
+
 /// Folded text without the words that name no type (address labels and denials), and
 /// with a type name OCR split in two put back together ("Factu re" for a letter-spaced
 /// "Facture" on a scanned invoice).
@@ -281,18 +290,13 @@ fn not_a_type(folded: &str) -> String {
         }
     });
     let text = NEGATED_TYPE.replace_all(&without_labels, " ");
-    let type_words: Vec<&str> = DOCUMENT_TYPES
-        .iter()
-        .map(|(stem, _, _)| *stem)
-        .filter(|stem| !stem.contains([' ', '*']))
-        .collect();
     let mut out: Vec<String> = Vec::new();
     let mut words = text.split(' ').peekable();
     while let Some(word) = words.next() {
         if let Some(next) = words.peek() {
             let joined = format!("{word}{next}");
-            if !type_words.contains(&word)
-                && type_words.contains(&joined.trim_matches(|c: char| !c.is_alphanumeric()))
+            if !TYPE_WORDS.contains(&word)
+                && TYPE_WORDS.contains(&joined.trim_matches(|c: char| !c.is_alphanumeric()))
             {
                 out.push(joined);
                 words.next();
@@ -348,7 +352,8 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
     // A line stating a type and a number is a title only when no heading names a type: an
     // invoice headed "FACTURE" that cites "Convention de formation n° CF-2026-014 du …"
     // stays an invoice.
-    let identity: Vec<String> = if head_type(&headings).is_none() {
+    let own = head_type(&headings);
+    let identity: Vec<String> = if own.is_none() {
         first_page
             .iter()
             .filter(|l| IDENTITY_LINE.is_match(&l.folded))
@@ -359,7 +364,6 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
     };
     // Under a document's own title, a heading that states another type with its number is a
     // reference to another piece ("FACTURE" … "Convention de formation n° CF-2026-014 du …").
-    let own = head_type(&headings);
     let title_lines: Vec<&str> = headings
         .iter()
         .filter(|h| !(IDENTITY_LINE.is_match(h) && head_type(&[h.as_str()]) != own))

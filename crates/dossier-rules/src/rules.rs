@@ -107,18 +107,27 @@ fn unreadable_document(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "Le document « {} » est illisible ({reason}) ; demandez un nouveau dépôt du fichier.",
             document.file
         );
-        let evidence = vec![Evidence {
-            document_id: document.document_id.clone(),
-            page: None,
-            text: reason.to_string(),
-            bbox: None,
-        }];
+        let evidence = vec![reason_evidence(document)];
         out.push(ctx.finding(
             "unreadable_document",
             message,
             vec![document.document_id.clone()],
             evidence,
         ));
+    }
+}
+
+/// The evidence of a document that could not be read: the reason it was not.
+fn reason_evidence(document: &DocumentReport) -> Evidence {
+    Evidence {
+        document_id: document.document_id.clone(),
+        page: None,
+        text: document
+            .reason
+            .as_deref()
+            .unwrap_or("raison inconnue")
+            .to_string(),
+        bbox: None,
     }
 }
 
@@ -130,12 +139,7 @@ fn internal_error(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "Le document « {} » n'a pas pu être analysé à cause d'une erreur du service de pré-contrôle, pas du fichier déposé ; ouvrez-le pour le vérifier à la main (inutile de demander un nouveau dépôt).",
             document.file
         );
-        let evidence = vec![Evidence {
-            document_id: document.document_id.clone(),
-            page: None,
-            text: document.reason.clone().unwrap_or_default(),
-            bbox: None,
-        }];
+        let evidence = vec![reason_evidence(document)];
         out.push(ctx.finding(
             "internal_error",
             message,
