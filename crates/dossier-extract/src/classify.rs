@@ -435,7 +435,7 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
 
 /// The type the document's title names: the first document-type name met in its title
 /// lines, in reading order.
-fn head_type<S: AsRef<str>>(title_lines: &[S]) -> Option<Titled> {
+pub(crate) fn head_type<S: AsRef<str>>(title_lines: &[S]) -> Option<Titled> {
     title_lines.iter().find_map(|line| {
         let words = words(line.as_ref());
         // A type names the document when it opens its line or cell, after a determiner at

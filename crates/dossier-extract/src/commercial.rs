@@ -97,6 +97,7 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
         fields.invoice_date = find_labeled(view, &DATE, &values::date)
             .into_iter()
             .find(|f| !is_period_line(view, f))
+            .or_else(|| date_after_reference(view, fields.invoice_number.as_ref()?))
             .map(Found::into_field);
         // An invoice restates what it bills: the training, its period and its trainees.
         extract_training(view, fields);
@@ -122,9 +123,43 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
         fields.quote_date = find_labeled(view, &DATE, &values::date)
             .into_iter()
             .find(|f| !is_period_line(view, f))
+            .or_else(|| date_after_reference(view, fields.quote_number.as_ref()?))
             .map(Found::into_field);
         extract_training(view, fields);
     }
+}
+
+/// The document's date printed right after its number ("Facture n°562044387 du 02 Juillet
+/// 2015", "Devis DV-12 – 03/02/2026"): a date that only a few letters and no other number
+/// separate from the number, on the number's line.
+fn date_after_reference(
+    view: &DocView<'_>,
+    number: &dossier_contract::Field<String>,
+) -> Option<Found<NaiveDate>> {
+    /// Characters allowed between the number and the date ("du", " en date du ", " – ").
+    const MAX_GAP_CHARS: usize = 16;
+    let (index, line) = view
+        .lines
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.page == number.page && l.text().contains(number.value.as_str()))?;
+    let text = line.text();
+    let after = text.find(number.value.as_str())? + number.value.len();
+    let date = dossier_parse::find_dates(&text[after..])
+        .into_iter()
+        .next()?;
+    let gap = &text[after..after + date.start];
+    if gap.chars().count() > MAX_GAP_CHARS || gap.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(found_at(
+        view,
+        index,
+        date.date,
+        after + date.start,
+        after + date.end,
+        0.85,
+    ))
 }
 
 /// Whether a found date belongs to the training period, a validity, a deadline or a payment
@@ -346,20 +381,23 @@ fn line_items(view: &DocView<'_>) -> Option<Found<Vec<LineItem>>> {
 
 /// Training title, period, duration and trainees (quotes and conventions).
 pub(crate) fn extract_training(view: &DocView<'_>, fields: &mut Fields) {
-    fields.training_title = training_title(view).map(Found::into_field).or_else(|| {
-        fields.line_items.as_ref().and_then(|items| {
-            let first = items.value.first()?;
-            (first.label.chars().filter(|c| c.is_alphabetic()).count() >= 6).then(|| {
-                dossier_contract::Field {
-                    value: first.label.clone(),
-                    confidence: 0.6,
-                    page: items.page,
-                    evidence: first.label.clone(),
-                    bbox: None,
-                }
+    let provider = fields.provider_name.as_ref().map(|p| p.value.clone());
+    fields.training_title = training_title(view, provider.as_deref())
+        .map(Found::into_field)
+        .or_else(|| {
+            fields.line_items.as_ref().and_then(|items| {
+                let first = items.value.first()?;
+                (first.label.chars().filter(|c| c.is_alphabetic()).count() >= 6).then(|| {
+                    dossier_contract::Field {
+                        value: first.label.clone(),
+                        confidence: 0.6,
+                        page: items.page,
+                        evidence: first.label.clone(),
+                        bbox: None,
+                    }
+                })
             })
-        })
-    });
+        });
     let (start, end) = training_period(view);
     fields.start_date = start.map(Found::into_field);
     fields.end_date = end.map(Found::into_field);
@@ -367,20 +405,90 @@ pub(crate) fn extract_training(view: &DocView<'_>, fields: &mut Fields) {
     fields.trainees = trainees(view).map(Found::into_field);
 }
 
-pub(crate) fn training_title(view: &DocView<'_>) -> Option<Found<String>> {
+/// The training's title. `provider` is the provider's name when read: a value equal to it
+/// is the letterhead or footer under an empty title label, not the title.
+pub(crate) fn training_title(view: &DocView<'_>, provider: Option<&str>) -> Option<Found<String>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"\bintitulee?s?\b( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:?|^\W*(formation|objet( de la (formation|convention|proposition))?|titre( de (la )?formation)?|themes?|module|stage|action( de formation)?|cursus|programme)\s*:|\bnom de la formation\s*:?|\bformation suivie\s*:?|\btitre de la formation\s*:?",
+            r"^\W*(\d+\W*)?intitulee?s?\b( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:?|\bintitulee?s?\b( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:|^\W*(formation|objet( de la (formation|convention|proposition))?|titre( de (la )?formation)?|themes?|module|stage|action( de formation)?|cursus|programme)\s*:|\bnom de la formation\s*:?|\bformation suivie\s*:?|\btitre de la formation\s*:?",
         )
     });
     find_labeled(view, &LABEL, &values::name)
         .into_iter()
         .filter(|f| !label_continues_a_line(view, f.line_index))
+        .filter(|f| provider.is_none_or(|p| fold(p.trim()).0 != fold(f.value.trim()).0))
         .find_map(|mut f| {
             let plausibility = title_plausibility(&f.value)?;
             f.confidence *= plausibility;
-            Some(wrapped_title(view, f))
+            Some(unquoted(wrapped_title(view, f)))
         })
+        .or_else(|| quoted_title(view))
+}
+
+/// The name between quotation marks inside a title line ("PROGRAMME PÉDAGOGIQUE « MANUCURE
+/// RUSSE PRO » & GUIDE DU STAGIAIRE"): the quoted part is the training's own name, the rest
+/// says what kind of document holds it.
+pub(crate) fn unquoted(mut found: Found<String>) -> Found<String> {
+    if let Some(inner) = quoted_span(&found.value)
+        && title_plausibility(inner).is_some()
+    {
+        found.value = inner.to_string();
+    }
+    found
+}
+
+/// The text between the first pair of quotation marks (« », “ ”, or straight double quotes).
+fn quoted_span(text: &str) -> Option<&str> {
+    const PAIRS: [(char, char); 3] = [('«', '»'), ('“', '”'), ('"', '"')];
+    PAIRS.iter().find_map(|&(open, close)| {
+        let start = text.find(open)? + open.len_utf8();
+        let end = start + text[start..].find(close)?;
+        let inner = text[start..end]
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}');
+        (!inner.is_empty()).then_some(inner)
+    })
+}
+
+/// A training named in running text by quotation marks just after a training noun ("s'engage
+/// à organiser la formation dénommée « MANUCURE RUSSE PRO » destinée à …"), when no label
+/// names the title. The quote may wrap over the next line.
+fn quoted_title(view: &DocView<'_>) -> Option<Found<String>> {
+    /// Words allowed between the training noun and the opening quote ("dénommée",
+    /// "intitulée", "suivante :"); further away the quote names something else.
+    const MAX_WORDS_BEFORE_QUOTE: usize = 3;
+    /// Lines a quoted name may span (a title longer than that is prose in quotes).
+    const MAX_QUOTE_LINES: usize = 3;
+    for (index, line) in view.lines.iter().enumerate() {
+        let Some(open) = line.text().find(['«', '“', '"']) else {
+            continue;
+        };
+        let before = fold(&line.text()[..open]).0;
+        let before_words = crate::lexicon::words(&before);
+        let noun_at = before_words
+            .iter()
+            .rposition(|w| crate::lexicon::TRAINING_NOUNS.contains(w));
+        if noun_at.is_none_or(|at| before_words.len() - at - 1 > MAX_WORDS_BEFORE_QUOTE) {
+            continue;
+        }
+        let mut text = line.text()[open..].to_string();
+        for next in view.lines.iter().skip(index + 1).take(MAX_QUOTE_LINES - 1) {
+            if quoted_span(&text).is_some() || next.page != line.page {
+                break;
+            }
+            text.push(' ');
+            text.push_str(next.text().trim());
+        }
+        let Some(inner) = quoted_span(&text) else {
+            continue;
+        };
+        if title_plausibility(inner).is_none() || values::reads_as_prose(inner) {
+            continue;
+        }
+        let start = open;
+        let end = line.text().len();
+        return Some(found_at(view, index, inner.to_string(), start, end, 0.75));
+    }
+    None
 }
 
 /// A title cut by the end of its line ("Exercer une activité de" / "prothésie ongulaire")

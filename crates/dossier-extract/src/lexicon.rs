@@ -81,7 +81,8 @@ pub(crate) const TOTALS: &[(&str, Cue, f64)] = &[
     ("total du", Cue::Due, 1.5),
     ("somme due", Cue::Due, 2.0),
     // Generic totals and prices.
-    ("total", Cue::Total, 1.0),
+    // "Total", "Totaux", "Totale".
+    ("total*", Cue::Total, 1.0),
     ("montant", Cue::Total, 0.8),
     ("montant total", Cue::Total, 1.2),
     ("prix", Cue::Total, 0.8),
@@ -271,6 +272,54 @@ pub(crate) const DOCUMENT_TYPES: &[(&str, Titled, f64)] = {
         ("bon de livraison", LookAlike, 1.0),
     ]
 };
+
+/// Words that open the legal-notice part of a line ("MELODIE DES SENS SIRET : … EURL au
+/// capital de …", "Cap Formation – RCS Brest …"): a name that starts such a line ends where
+/// the first of them begins. The unit cue is unused (presence decides).
+pub(crate) const LEGAL_NOTICE: &[(&str, (), f64)] = &[
+    ("siret", (), 1.0),
+    ("siren", (), 1.0),
+    ("rcs", (), 1.0),
+    ("r c s", (), 1.0),
+    ("nda", (), 1.0),
+    ("n tva", (), 1.0),
+    ("tva intracom*", (), 1.0),
+    ("numero de tva", (), 1.0),
+    ("numero de declaration", (), 1.0),
+    ("declaration d activite", (), 1.0),
+    ("enregistre sous", (), 1.0),
+    ("au capital", (), 1.0),
+    ("capital social", (), 1.0),
+    ("code naf", (), 1.0),
+    ("naf", (), 1.0),
+    ("code ape", (), 1.0),
+    ("ape", (), 1.0),
+    ("tel", (), 1.0),
+    ("telephone", (), 1.0),
+    ("adresse", (), 1.0),
+    ("siege social", (), 1.0),
+    ("email", (), 1.0),
+    ("mail", (), 1.0),
+    ("courriel", (), 1.0),
+];
+
+/// Nouns that name a training action in running text; a name in quotation marks right after
+/// one of them is the training's title ("la formation dénommée « … »").
+pub(crate) const TRAINING_NOUNS: &[&str] = &[
+    "formation",
+    "formations",
+    "stage",
+    "action",
+    "module",
+    "session",
+    "parcours",
+    "cursus",
+    "programme",
+    "prestation",
+    "atelier",
+    "seminaire",
+    "certification",
+];
 
 /// A cue found in a context, with the index of its first word in that context.
 #[derive(Debug, Clone, Copy)]

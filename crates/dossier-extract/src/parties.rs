@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use dossier_contract::Fields;
 use regex::Regex;
 
-use crate::values;
+use crate::{lexicon, values};
 use dossier_layout::Cell;
 
 use crate::view::{DocView, Found, LineView, find_labeled, fold, found_at, re};
@@ -417,11 +417,7 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
                 .cells
                 .first()
                 .map_or(line.text(), |c| c.text.as_str());
-            let head = first
-                .split([',', '-', '–', '—', '|'])
-                .next()
-                .unwrap_or("")
-                .trim();
+            let head = name_opening_notice(first);
             let (folded_head, _) = crate::view::fold(head);
             if head.chars().filter(|c| c.is_alphabetic()).count() >= 3
                 && head.len() <= 60
@@ -445,6 +441,10 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
     /// alone (a size point adds 0.001).
     const LETTERHEAD_RANK_COST: f64 = 0.02;
     let mut best: Option<(f64, usize)> = None;
+    // The size of the heading that names the document's type ("Programme de formation"),
+    // once met: a line below it set as large is the document's subject ("BILAN DE
+    // COMPÉTENCES"), not its issuer; a letterhead sits above the type or beside it, smaller.
+    let mut type_heading_size: Option<f32> = None;
     for (rank, (index, line)) in candidates.enumerate() {
         let text = line
             .line
@@ -453,6 +453,12 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
             .map_or(line.text(), |c| c.text.as_str())
             .trim();
         let (folded, _) = crate::view::fold(text);
+        if type_heading_size.is_some_and(|size| line.line.size >= size) {
+            continue;
+        }
+        if crate::classify::head_type(&[folded.as_str()]).is_some() {
+            type_heading_size = Some(line.line.size);
+        }
         if text.chars().count() > 60
             || text.chars().filter(|c| c.is_alphabetic()).count() < 3
             || NOT_A_NAME.is_match(&folded)
@@ -488,4 +494,38 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
             score.clamp(0.5, 0.8),
         )
     })
+}
+
+/// The name a legal-notice line opens with: the text before its first legal-notice word
+/// ("MELODIE DES SENS" of "MELODIE DES SENS SIRET : 878… EURL au capital de 3 000 €"), cut
+/// again at the first separator ("Cap Formation – 12 rue …").
+fn name_opening_notice(line: &str) -> &str {
+    let (folded, map) = crate::view::fold(line);
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in folded.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, folded.len()));
+    }
+    let words: Vec<&str> = spans.iter().map(|&(s, e)| &folded[s..e]).collect();
+    let cut = lexicon::cues(lexicon::LEGAL_NOTICE, &words)
+        .first()
+        .and_then(|m| spans.get(m.word))
+        .and_then(|&(s, _)| map.get(s).copied())
+        .unwrap_or(line.len());
+    line.get(..cut)
+        .unwrap_or(line)
+        .split([',', '-', '–', '—', '|'])
+        .next()
+        .unwrap_or("")
+        .trim()
 }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use dossier_contract::{Field, Fields, Sections};
 use regex::Regex;
 
-use crate::commercial::{duration, training_title};
+use crate::commercial::{duration, training_title, unquoted};
 use crate::view::{DocView, Found, found_at, re};
 
 pub(crate) fn extract_programme(view: &DocView<'_>, fields: &mut Fields) {
@@ -16,8 +16,8 @@ pub(crate) fn extract_programme(view: &DocView<'_>, fields: &mut Fields) {
         .as_ref()
         .map_or("", |p| p.value.as_str())
         .to_string();
-    fields.training_title = training_title(view)
-        .or_else(|| title_by_size(view, &provider))
+    fields.training_title = training_title(view, Some(&provider))
+        .or_else(|| title_by_size(view, &provider).map(unquoted))
         .map(Found::into_field);
     fields.duration_hours = duration(view).map(Found::into_field);
     fields.sections = Some(sections(view));
@@ -30,7 +30,7 @@ static GENERIC_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The programme's title when no label names it: the largest line of the first page that
-/// is not a section heading.
+/// is not a section heading, set larger than the body text.
 fn title_by_size(view: &DocView<'_>, provider: &str) -> Option<Found<String>> {
     let provider = if provider.trim().is_empty() {
         "\u{0}"
@@ -38,7 +38,9 @@ fn title_by_size(view: &DocView<'_>, provider: &str) -> Option<Found<String>> {
         provider.trim()
     };
     let first = view.first_page_indexed();
-    let mut sizes: Vec<f32> = first.iter().map(|(_, l)| l.line.size).collect();
+    // The body text's size is the whole document's median: a cover page set all in large
+    // type (a slide deck's) has no line above its own median.
+    let mut sizes: Vec<f32> = view.lines.iter().map(|l| l.line.size).collect();
     sizes.sort_by(f32::total_cmp);
     let median = *sizes.get(sizes.len() / 2)?;
     let (index, line) = first

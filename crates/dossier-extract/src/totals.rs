@@ -212,14 +212,21 @@ fn amount_spans(line: &LineView<'_>) -> Vec<(usize, usize, Vec<AmountReading>, b
         })
         .collect();
     // Identifiers are not amounts: a group of an activity declaration number ("53 16 98387
-    // 16"), a SIRET or a VAT number read as money (OCR repairs find plenty in them).
-    let identifiers: Vec<(usize, usize)> = dossier_parse::find_nda(text)
+    // 16"), a SIRET or a VAT number read as money (OCR repairs find plenty in them). They are
+    // looked for cell by cell too: a row of amounts ("24.99 | 5.00 | 29.99") holds eleven
+    // digits in dotted groups, which across cells read as an NDA.
+    let identifiers: Vec<(usize, usize)> = cell_ranges(line)
         .into_iter()
-        .chain(dossier_parse::find_siret(text))
-        .chain(dossier_parse::find_invalid_siret(text))
-        .chain(dossier_parse::find_siren(text))
-        .chain(dossier_parse::find_vat_numbers(text))
-        .map(|m| (m.start, m.end))
+        .flat_map(|(from, to)| {
+            let cell = &text[from..to];
+            dossier_parse::find_nda(cell)
+                .into_iter()
+                .chain(dossier_parse::find_siret(cell))
+                .chain(dossier_parse::find_invalid_siret(cell))
+                .chain(dossier_parse::find_siren(cell))
+                .chain(dossier_parse::find_vat_numbers(cell))
+                .map(move |m| (from + m.start, from + m.end))
+        })
         .collect();
     spans.retain(|(start, end, _, _)| !identifiers.iter().any(|(s, e)| start < e && s < end));
     if !line.ocr {
@@ -491,26 +498,44 @@ fn column_header(view: &DocView<'_>, index: usize, start: usize, end: usize) -> 
     (table_row || label_line).then(|| cell.text.clone())
 }
 
-/// The cell of the line just above line `index` (same page, within a few line heights) that
-/// stands over `span`, with that line's index: where a column's header sits.
+/// The cell that heads the column `span` stands in on line `index`: the cell over it on the
+/// line just above (same page, within a few line heights), or, when that cell holds an
+/// amount too and belongs to a row of the same table (as many cells), the one above that
+/// row, and so on up the column ("Montant EUR HT" over three rows of amounts and a "Total
+/// facture" row). With that line's index.
 fn cell_above<'v>(view: &'v DocView<'_>, index: usize, span: BBox) -> Option<(usize, &'v Cell)> {
     /// How far above, in the value line's font size, a header may stand.
     const HEADER_REACH: f32 = 3.5;
     /// Share of the value's width a header cell must cover.
     const HEADER_OVERLAP: f32 = 0.3;
-    let line = view.lines.get(index)?;
-    let above_index = index.checked_sub(1)?;
-    let above = &view.lines[above_index];
-    let reach = line.line.size.max(6.0) * HEADER_REACH;
-    if above.page != line.page || above.line.bbox.y0 - line.line.bbox.y1 > reach {
-        return None;
+    /// Rows of amounts a column may hold between its header and the value (the longest
+    /// invoice table of the benchmarks has 14 lines).
+    const MAX_COLUMN_ROWS: usize = 20;
+    let mut current = index;
+    for _ in 0..=MAX_COLUMN_ROWS {
+        let line = view.lines.get(current)?;
+        let above_index = current.checked_sub(1)?;
+        let above = &view.lines[above_index];
+        let reach = line.line.size.max(6.0) * HEADER_REACH;
+        if above.page != line.page || above.line.bbox.y0 - line.line.bbox.y1 > reach {
+            return None;
+        }
+        let cell = above
+            .line
+            .cells
+            .iter()
+            .find(|c| c.bbox.x_overlap_ratio(&span) > HEADER_OVERLAP)?;
+        if find_amounts(&cell.text).is_empty() {
+            return Some((above_index, cell));
+        }
+        // A row of the same table has the value's line's cells; a totals block under a
+        // table ("Total HT | 530,75 €" under "TVA 0 % | 530,75 € | 0,00 €") is no row of it.
+        if above.line.cells.len() != view.lines[index].line.cells.len() {
+            return None;
+        }
+        current = above_index;
     }
-    let cell = above
-        .line
-        .cells
-        .iter()
-        .find(|c| c.bbox.x_overlap_ratio(&span) > HEADER_OVERLAP)?;
-    Some((above_index, cell))
+    None
 }
 
 /// The rate printed in the column header above a VAT amount ("T.V.A. 20 %" over

@@ -85,7 +85,11 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
         .filter(|f| !f.value.to_lowercase().starts_with("signature"))
         .find_map(person_apart_from_labels)
         .map(Found::into_field);
-    fields.training_title = crate::commercial::training_title(view).map(Found::into_field);
+    fields.training_title = crate::commercial::training_title(
+        view,
+        fields.provider_name.as_ref().map(|p| p.value.as_str()),
+    )
+    .map(Found::into_field);
     let context = Context::new(view);
     // Both readings are tried; the one that accounts for more (trainee, half-day) cells wins
     // (a per-trainee block export has date lines that also look like one-column headers), and

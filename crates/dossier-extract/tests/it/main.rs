@@ -11,6 +11,7 @@ use dossier_layout::{BBox, DocText, Glyph, Page, TextSource, build_lines};
 use rust_decimal::Decimal;
 
 mod classify;
+mod fields;
 mod totals;
 
 /// An A4 page whose lines are `rows`, 11-point text, each " | "-separated cell in its own
@@ -22,6 +23,17 @@ fn page(rows: &[&str], source: TextSource, confidence: f32) -> DocText {
 
 /// As [`page`], each line with its own font size (OCR sizes lines from their letters).
 fn page_sized(rows: &[(&str, f32)], source: TextSource, confidence: f32) -> DocText {
+    page_laid_out(rows, source, confidence, 280.0)
+}
+
+/// As [`page_sized`], columns `column_width` points apart (a four-column table needs less
+/// than the default 280).
+fn page_laid_out(
+    rows: &[(&str, f32)],
+    source: TextSource,
+    confidence: f32,
+    column_width: f32,
+) -> DocText {
     let (width, height) = (595.0f32, 842.0f32);
     let mut glyphs = Vec::new();
     let mut baseline = height - 60.0;
@@ -30,7 +42,7 @@ fn page_sized(rows: &[(&str, f32)], source: TextSource, confidence: f32) -> DocT
         // Single-spaced: the next baseline one and a third of this line's size below.
         baseline -= size * 1.35;
         for (column, cell) in line.split(" | ").enumerate() {
-            let mut x = 50.0 + column as f32 * 280.0;
+            let mut x = 50.0 + column as f32 * column_width;
             for word in cell.split_whitespace() {
                 let w = word.chars().count() as f32 * size * 0.5;
                 glyphs.push(Glyph {

@@ -1,0 +1,195 @@
+//! Fields as other people print them, one family of layouts per case, each with variations
+//! no fixture generator writes: totals in a table whose header stands rows above the total
+//! row, a training named in quotation marks inside a sentence, a provider named only by the
+//! legal-notice line that carries its SIRET, a document's date printed right after its
+//! number. Every case also says which value must not be read.
+
+use dossier_contract::{DocumentKind, Fields};
+use dossier_extract::extract;
+use dossier_layout::TextSource;
+
+use super::page_laid_out;
+
+struct Case {
+    name: &'static str,
+    rows: &'static [&'static str],
+    /// Points between columns (" | " separates cells).
+    column_width: f32,
+    kind: DocumentKind,
+    /// (field, value wanted as the contract prints it); `None` where nothing may be read.
+    want: &'static [(&'static str, Option<&'static str>)],
+}
+
+fn read(fields: &Fields, name: &str) -> Option<String> {
+    match name {
+        "total_ht" => fields.total_ht.as_ref().map(|f| f.value.to_string()),
+        "vat_amount" => fields.vat_amount.as_ref().map(|f| f.value.to_string()),
+        "total_ttc" => fields.total_ttc.as_ref().map(|f| f.value.to_string()),
+        "training_title" => fields.training_title.as_ref().map(|f| f.value.clone()),
+        "provider_name" => fields.provider_name.as_ref().map(|f| f.value.clone()),
+        "invoice_date" => fields.invoice_date.as_ref().map(|f| f.value.to_string()),
+        "quote_date" => fields.quote_date.as_ref().map(|f| f.value.to_string()),
+        other => panic!("no field {other} in this test"),
+    }
+}
+
+const CASES: &[Case] = &[
+    // Totals under a header row several rows up.
+    Case {
+        name: "a subscriber's invoice: header over detail rows and a total row",
+        rows: &[
+            "Facture n°77120458 du 02 Juillet 2026",
+            "Désignation | Montant EUR HT | Montant TVA | Montant EUR TTC",
+            "Abonnements | 24.99 | 5.00 | 29.99",
+            "Communications | 0.00 | 0.00 | 0.00",
+            "Services | 0.00 | 0.00 | 0.00",
+            "Total facture | 24.99 | 5.00 | 29.99",
+            "Somme à payer | 29.99 € TTC",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::Invoice,
+        want: &[
+            ("total_ht", Some("24.99")),
+            ("vat_amount", Some("5.00")),
+            ("total_ttc", Some("29.99")),
+            ("invoice_date", Some("2026-07-02")),
+        ],
+    },
+    Case {
+        name: "dotted thousands in a four-column table with a totals row",
+        rows: &[
+            "FACTURE FA-2026-0112 – 14/03/2026",
+            "Prestation | Base H.T. | T.V.A. | Net T.T.C.",
+            "Excel, 2 jours | 1.200,00 | 240,00 | 1.440,00",
+            "Déplacement | 300,00 | 60,00 | 360,00",
+            "Totaux | 1.500,00 | 300,00 | 1.800,00",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::Invoice,
+        want: &[
+            ("total_ht", Some("1500.00")),
+            ("vat_amount", Some("300.00")),
+            ("total_ttc", Some("1800.00")),
+            ("invoice_date", Some("2026-03-14")),
+        ],
+    },
+    // A training named in quotation marks in running text.
+    Case {
+        name: "a convention naming its training in a sentence that wraps",
+        rows: &[
+            "CONTRAT DE FORMATION PROFESSIONNELLE",
+            "Article 1 - Objet :",
+            "En exécution du présent contrat, l'organisme s'engage à organiser la formation dénommée « ONGLERIE",
+            "GEL PERFECTIONNEMENT » destinée à perfectionner les techniques du stagiaire.",
+            "Durée : 14 heures, du 02/03/2026 au 03/03/2026",
+            "Prix : 480 € TTC",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Quote,
+        want: &[("training_title", Some("ONGLERIE GEL PERFECTIONNEMENT"))],
+    },
+    Case {
+        name: "a quote naming its action in curly quotes after 'intitulée'",
+        rows: &[
+            "DEVIS N° D-2026-040",
+            "Nous vous proposons l'action de formation intitulée “Gestes et postures au bureau” pour vos équipes.",
+            "Durée : 7 heures, le 12/05/2026",
+            "Total HT | 900,00 €",
+            "TVA 20 % | 180,00 €",
+            "Total TTC | 1 080,00 €",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Quote,
+        want: &[("training_title", Some("Gestes et postures au bureau"))],
+    },
+    Case {
+        name: "quotation marks around a phrase that is no training",
+        rows: &[
+            "DEVIS N° D-2026-041",
+            "Formation : Prévention des risques routiers",
+            "Le client s'engage à signer le document « bon pour accord » avant le début.",
+            "Durée : 7 heures, le 12/05/2026",
+            "Total HT | 900,00 €",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Quote,
+        want: &[("training_title", Some("Prévention des risques routiers"))],
+    },
+    // A provider named only by its legal-notice line.
+    Case {
+        name: "a name followed by its SIRET label and capital on the notice line",
+        rows: &[
+            "DEVIS N° D-2026-042 du 03/02/2026",
+            "Formation : Accueil téléphonique",
+            "Durée : 7 heures",
+            "Total HT | 700,00 €",
+            "TVA 20 % | 140,00 €",
+            "Total TTC | 840,00 €",
+            "LES ATELIERS DU SOIN SIRET : 09281590139629 EURL au capital de 3 000 € 12 rue Basse 44000 Nantes",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Quote,
+        want: &[
+            ("provider_name", Some("LES ATELIERS DU SOIN")),
+            ("quote_date", Some("2026-02-03")),
+        ],
+    },
+    Case {
+        name: "a name with its legal form and capital before the SIRET",
+        rows: &[
+            "DEVIS N° D-2026-043 en date du 4 février 2026",
+            "Formation : Tableaux croisés dynamiques",
+            "Durée : 7 heures",
+            "Total HT | 700,00 €",
+            "TVA 20 % | 140,00 €",
+            "Total TTC | 840,00 €",
+            "Forma Nord SAS au capital de 10 000 € RCS Lille SIRET 033 401 878 01755",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Quote,
+        want: &[
+            ("provider_name", Some("Forma Nord SAS")),
+            ("quote_date", Some("2026-02-04")),
+        ],
+    },
+    Case {
+        name: "a number followed by another number, not by the date",
+        rows: &[
+            "DEVIS N° D-2026-044 version 2 du 05/02/2026",
+            "Formation : Tableaux croisés dynamiques",
+            "Durée : 7 heures",
+            "Total HT | 700,00 €",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Quote,
+        want: &[("quote_date", None)],
+    },
+];
+
+#[test]
+fn fields_are_read_whatever_the_layout() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let rows: Vec<(&str, f32)> = case.rows.iter().map(|r| (*r, 11.0)).collect();
+        let extraction = extract(&page_laid_out(
+            &rows,
+            TextSource::TextLayer,
+            1.0,
+            case.column_width,
+        ));
+        if extraction.kind != case.kind {
+            failures.push(format!("{}: kind {:?}", case.name, extraction.kind));
+            continue;
+        }
+        for (field, want) in case.want {
+            let got = read(&extraction.fields, field);
+            if got.as_deref() != *want {
+                failures.push(format!(
+                    "{}: {field} read {got:?}, want {want:?}",
+                    case.name
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
