@@ -321,6 +321,24 @@ pub(crate) const TRAINING_NOUNS: &[&str] = &[
     "certification",
 ];
 
+/// Words that head a table's columns rather than state a value: a row "Formation | Dates"
+/// is a header, not the key "Formation" with the value "Dates". (The totals' words, from
+/// [`TOTALS`], head columns too.)
+pub(crate) const COLUMN_HEADS: &[(&str, (), f64)] = &[
+    ("date*", (), 1.0),
+    ("duree*", (), 1.0),
+    ("heure*", (), 1.0),
+    ("horaire*", (), 1.0),
+    ("quantite*", (), 1.0),
+    ("qte", (), 1.0),
+    ("nombre", (), 1.0),
+    ("designation*", (), 1.0),
+    ("libelle*", (), 1.0),
+    ("reference*", (), 1.0),
+    ("lieu*", (), 1.0),
+    ("signature*", (), 1.0),
+];
+
 /// A cue found in a context, with the index of its first word in that context.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CueMatch<C = Cue> {

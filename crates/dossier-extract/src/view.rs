@@ -240,6 +240,59 @@ pub(crate) fn found_at<T>(
     }
 }
 
+/// A key/value table row ("Action | Bureautique : Excel niveau 2", "Organisme | Forma
+/// Plus"): the first cell alone is the label, written without the colon the label's pattern
+/// may require, and the value is read from the cells after it.
+fn key_cell_value<T>(
+    view: &DocView<'_>,
+    index: usize,
+    label: &Regex,
+    parse: Parser<'_, T>,
+) -> Option<Found<T>> {
+    /// Words a key cell holds at most ("Nom de la formation").
+    const MAX_KEY_WORDS: usize = 5;
+    let line = &view.lines[index];
+    // Two cells: a key and its value. A table's header row has more, or a second cell that
+    // names a column ("Formation | Montant HT"), not a value.
+    let [key, value_cell] = line.line.cells.as_slice() else {
+        return None;
+    };
+    if key.text.split_whitespace().count() > MAX_KEY_WORDS {
+        return None;
+    }
+    let value_words = crate::lexicon::words(&fold(&value_cell.text).0)
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let value_words: Vec<&str> = value_words.iter().map(String::as_str).collect();
+    if !crate::lexicon::cues(crate::lexicon::TOTALS, &value_words).is_empty()
+        || !crate::lexicon::cues(crate::lexicon::COLUMN_HEADS, &value_words).is_empty()
+    {
+        return None;
+    }
+    let as_label = format!("{} :", fold(key.text.trim()).0);
+    let whole = label
+        .find_iter(&as_label)
+        .any(|m| m.start() == 0 && m.end() == as_label.len());
+    if !whole {
+        return None;
+    }
+    let after = line.text().find(value_cell.text.as_str())?;
+    let (value, start, end) = parse(&line.text()[after..])?;
+    // The value must open its cell: a cell that only mentions it further on says more.
+    if start > 3 {
+        return None;
+    }
+    Some(found_at(
+        view,
+        index,
+        value,
+        after + start,
+        after + end,
+        0.9,
+    ))
+}
+
 /// Every value `parse` finds next to a match of `label`: on the same line after the label,
 /// else on one of the next lines below it (same page, overlapping column). In document order.
 pub(crate) fn find_labeled<T>(
@@ -249,6 +302,12 @@ pub(crate) fn find_labeled<T>(
 ) -> Vec<Found<T>> {
     let mut out = Vec::new();
     for (index, line) in view.lines.iter().enumerate() {
+        if !label.is_match(&line.folded)
+            && let Some(found) = key_cell_value(view, index, label, parse)
+        {
+            out.push(found);
+            continue;
+        }
         for m in label.find_iter(&line.folded) {
             let after = line.orig(m.end());
             let rest = &line.text()[after..];

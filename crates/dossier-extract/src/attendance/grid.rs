@@ -429,7 +429,7 @@ fn header_columns(
     {
         return None;
     }
-    let columns = periods
+    let mut columns: Vec<Column> = periods
         .into_iter()
         .filter_map(|(period, center, hours)| {
             let nearest = dates
@@ -438,5 +438,48 @@ fn header_columns(
             Some(make(Some(nearest.0), period, hours, center))
         })
         .collect();
-    Some((columns, 2))
+    let times = times_row(view, index + 1, &mut columns);
+    Some((columns, 2 + times))
+}
+
+/// A header row of times under the period row ("8h30-12h00 | 13h00-16h30" under "Matin |
+/// Après-midi"): each time range gives the hours of the column nearest to it. Returns 1 when
+/// line `index + 1` is such a row (it belongs to the header), 0 otherwise.
+fn times_row(view: &DocView<'_>, index: usize, columns: &mut [Column]) -> usize {
+    /// Letters a times row may hold besides its ranges ("h", "à", "de").
+    const MAX_OTHER_LETTERS: usize = 4;
+    let (Some(above), Some(line)) = (view.lines.get(index), view.lines.get(index + 1)) else {
+        return 0;
+    };
+    if line.page != above.page || above.line.bbox.y0 - line.line.bbox.y1 > above.line.size * 2.5 {
+        return 0;
+    }
+    let text = line.text();
+    let mut ranges = Vec::new();
+    let mut rest = 0;
+    while let Some((hours, start, end)) = dossier_parse::find_time_range(&text[rest..]) {
+        let b = line.span_bbox(rest + start, rest + end);
+        ranges.push((hours, (b.x0 + b.x1) / 2.0, rest + start, rest + end));
+        rest += end;
+    }
+    if ranges.is_empty() {
+        return 0;
+    }
+    let mut other = text.to_string();
+    for (_, _, start, end) in ranges.iter().rev() {
+        other.replace_range(*start..*end, " ");
+    }
+    if other.chars().filter(|c| c.is_alphabetic()).count() > MAX_OTHER_LETTERS {
+        return 0;
+    }
+    for (hours, center, _, _) in ranges {
+        if let Some(column) = columns.iter_mut().min_by(|a, b| {
+            (a.center - center)
+                .abs()
+                .total_cmp(&(b.center - center).abs())
+        }) {
+            column.hours = Some(hours);
+        }
+    }
+    1
 }

@@ -84,7 +84,13 @@ fn own_name(line: &LineView<'_>) -> Option<String> {
                 .split(" - ")
                 .next()
                 .unwrap_or(text);
-            [text, head]
+            // Or the name then the row's date in one cell, when the layout found no gap
+            // between them ("Camille Rousseau 03/06/2026 Matin 09:00 - 12:30").
+            let before_digits = text
+                .split(|c: char| c.is_ascii_digit())
+                .next()
+                .unwrap_or(text);
+            [text, head, before_digits]
         })
         .map(trim_name)
         .find(|t| looks_like_person(t))

@@ -104,6 +104,22 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
         (g, l) => g.or(l),
     };
     let Some(mut marks) = marks else { return };
+    // The trainer signs the sheet too, often in a row of the grid under the trainees: that
+    // row is the trainer's attendance, not a trainee's.
+    if let Some(trainer) = &fields.trainer {
+        let letters = |s: &str| -> String {
+            crate::view::fold(s)
+                .0
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .collect()
+        };
+        let trainer = letters(&trainer.value);
+        marks.signatures.retain(|name, _| letters(name) != trainer);
+        if marks.signatures.is_empty() {
+            return;
+        }
+    }
     let uncertain: Vec<UncertainSlot> = marks
         .signatures
         .iter()

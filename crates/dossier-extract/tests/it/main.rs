@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 mod classify;
 mod fields;
+mod sheets;
 mod totals;
 
 /// An A4 page whose lines are `rows`, 11-point text, each " | "-separated cell in its own
