@@ -100,6 +100,21 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
             valid_until = valid_until.or_else(|| Some(range.map(|_| end)));
         }
     }
+    // The place and date the certifier signed at ("Fait à PARIS le 05 novembre 2024", "Le
+    // Plessis-Robinson, le 10 avril 2026"): the certificate's date of issue when no label
+    // names one.
+    if issued.is_none() {
+        static SIGNED_AT: LazyLock<Regex> = LazyLock::new(|| {
+            re(r"^\W*fait\s+a\s+[^,\d:]{2,40}?,?\s+le\b|^\W*[a-z][a-z' -]{2,40},\s+le\b")
+        });
+        issued = find_labeled(view, &SIGNED_AT, &values::date)
+            .into_iter()
+            .next()
+            .map(|mut f| {
+                f.confidence = f.confidence.min(SIGNED_AT_CONFIDENCE);
+                f
+            });
+    }
     if let (Some(i), Some(v)) = (&issued, &valid_until) {
         if i.value >= v.value {
             issued = None;
@@ -112,6 +127,11 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
         .map(Found::into_field)
         .or(fields.provider_name.take());
 }
+
+/// Confidence of an issue date read from the signature's place and date: a certificate may
+/// be re-edited later than issued (a renewal printed with the day of printing), so it stays
+/// under the clear 0.95 of a labelled date and under 0.8, where a reading counts as sure.
+const SIGNED_AT_CONFIDENCE: f64 = 0.75;
 
 /// How far down the first page a certificate's own number is printed with its title
 /// ("CERTIFICAT QUA007764", "Certificat" then "N° 2022/102576.2"): the ten certifiers'

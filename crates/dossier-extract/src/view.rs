@@ -293,6 +293,28 @@ fn key_cell_value<T>(
     ))
 }
 
+/// The byte offset where the cell holding byte `at` of the line's text ends (the line's end
+/// when its cells cannot be placed in its text).
+fn cell_end(line: &LineView<'_>, at: usize) -> usize {
+    let text = line.text();
+    let mut from = 0;
+    for cell in &line.line.cells {
+        let Some(start) = text[from..].find(cell.text.as_str()).map(|s| from + s) else {
+            return text.len();
+        };
+        let end = start + cell.text.len();
+        if at < end {
+            return end;
+        }
+        from = end;
+    }
+    text.len()
+}
+
+/// Letters a label's line may hold after it when its value stands on the line below ("Date
+/// de délivrance (jj/mm/aaaa)"); more is a sentence the label's words belong to.
+const MAX_LETTERS_AFTER_LABEL: usize = 24;
+
 /// Every value `parse` finds next to a match of `label`: on the same line after the label,
 /// else on one of the next lines below it (same page, overlapping column). In document order.
 pub(crate) fn find_labeled<T>(
@@ -338,7 +360,16 @@ pub(crate) fn find_labeled<T>(
             // A label in a table row (several cells) heads a column: its value is the cell
             // below it, whatever else the row below holds.
             let in_table = line.line.cells.len() > 1;
-            if in_table && let Some(found) = below() {
+            // A label followed in its cell by a sentence ("à la date d'édition du présent
+            // certificat. La preuve …") is a phrase of that sentence, not a label whose value
+            // waits below.
+            let rest_of_cell = &rest[..cell_end(line, after).saturating_sub(after).min(rest.len())];
+            let prose_after = rest_of_cell.chars().filter(|c| c.is_alphabetic()).count()
+                > MAX_LETTERS_AFTER_LABEL;
+            if in_table
+                && !prose_after
+                && let Some(found) = below()
+            {
                 out.push(found);
                 break;
             }
@@ -386,7 +417,10 @@ pub(crate) fn find_labeled<T>(
                     }
                 }
             }
-            if !in_table && let Some(found) = below() {
+            if !in_table
+                && !prose_after
+                && let Some(found) = below()
+            {
                 out.push(found);
                 break;
             }

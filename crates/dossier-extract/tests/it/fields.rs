@@ -2,7 +2,8 @@
 //! no fixture generator writes: totals in a table whose header stands rows above the total
 //! row, a training named in quotation marks inside a sentence, a provider named only by the
 //! legal-notice line that carries its SIRET, a document's date printed right after its
-//! number. Every case also says which value must not be read.
+//! number, a certificate dated by its signature's place and date while a date label sits in
+//! a sentence. Every case also says which value must not be read.
 
 use dossier_contract::{DocumentKind, Fields};
 use dossier_extract::extract;
@@ -29,6 +30,8 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
         "provider_name" => fields.provider_name.as_ref().map(|f| f.value.clone()),
         "invoice_date" => fields.invoice_date.as_ref().map(|f| f.value.to_string()),
         "quote_date" => fields.quote_date.as_ref().map(|f| f.value.to_string()),
+        "issued_on" => fields.issued_on.as_ref().map(|f| f.value.to_string()),
+        "valid_until" => fields.valid_until.as_ref().map(|f| f.value.to_string()),
         other => panic!("no field {other} in this test"),
     }
 }
@@ -163,6 +166,46 @@ const CASES: &[Case] = &[
         column_width: 280.0,
         kind: DocumentKind::Quote,
         want: &[("quote_date", None)],
+    },
+    // A certificate's date of issue as its certifier signs it.
+    Case {
+        name: "a certificate dated where it was signed, its end of validity on the same line",
+        rows: &[
+            "CERTIFICAT",
+            "N° RNQ 4471",
+            "Certiquali atteste que l'organisme",
+            "FORMA LITTORAL",
+            "Numéro SIREN : 033401878",
+            "répond aux exigences du Référentiel National Qualité pour les activités :",
+            "L.6313-1 -1° : Actions de formation",
+            "Fait à NANTES le 12 mars 2025 Date de fin de validité 11 mars 2028",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[
+            ("issued_on", Some("2025-03-12")),
+            ("valid_until", Some("2028-03-11")),
+        ],
+    },
+    Case {
+        name: "a town and a date under the signature; a date label inside a sentence",
+        rows: &[
+            "CERTIFICAT Qualiopi",
+            "Qualicert certifie que le prestataire de formation professionnelle",
+            "ATELIER BEAUTÉ NORD",
+            "Numéro SIREN : 033401878",
+            "Activité certifiée : Actions de formation",
+            "en vigueur à la date d'édition du présent certificat. La preuve de conformité a été apportée dans le rapport",
+            "n°02-02-2026 ATELIER BEAUTÉ NORD.",
+            "Ce certificat est valable jusqu'au 09/04/2029",
+            "Saint-Malo, le 10 avril 2026",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[
+            ("issued_on", Some("2026-04-10")),
+            ("valid_until", Some("2029-04-09")),
+        ],
     },
 ];
 
