@@ -102,8 +102,12 @@ pub struct Session {
     #[schemars(with = "String")]
     pub date: NaiveDate,
     pub period: SessionPeriod,
-    #[schemars(with = "String")]
-    pub hours: Decimal,
+    /// The half-day's length as the sheet prints it (its times, or the sheet's timetable);
+    /// absent when the sheet prints none (a photographed paper sheet with "Matin | Après-midi"
+    /// columns only): the rules then take the half-day's share of the planned hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub hours: Option<Decimal>,
 }
 
 /// A half-day of a sign-in sheet whose mark cannot be told signed or absent (a cross, a dash
@@ -223,6 +227,9 @@ fields! {
     hours_by_trainee: BTreeMap<String, Decimal>,
     signed_slots: u32,
     expected_slots: u32,
+    /// Half-days each trainee signed (name as printed → count), read on every sheet whose
+    /// cells were read, with or without printed hours.
+    signed_half_days_by_trainee: BTreeMap<String, u32>,
     /// Half-days of a sign-in sheet whose mark is ambiguous (present only when there are some).
     uncertain_slots: Vec<UncertainSlot>,
     invoice_number: String,

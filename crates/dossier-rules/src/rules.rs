@@ -994,19 +994,66 @@ fn request_after_start(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Hours signed per trainee over every sign-in sheet, when measured.
+/// Shortest and longest half-day the planned hours may be shared into when a sheet prints no
+/// half-day lengths (a half-day of the fixtures, the wild corpus and the real sheets runs
+/// 3 to 4 hours): outside, the sheets do not cover the whole training (a 14-hour training
+/// with a sheet for its first day only would give 7 hours per half-day) and nothing is
+/// estimated.
+const MIN_ESTIMATED_HALF_DAY_HOURS: Decimal = Decimal::from_parts(2, 0, 0, false, 0);
+const MAX_ESTIMATED_HALF_DAY_HOURS: Decimal = Decimal::from_parts(45, 0, 0, false, 1);
+
+/// Hours signed per trainee over every sign-in sheet, when measured, and whether some were
+/// estimated. A sheet that prints its half-days' lengths gives its `hours_by_trainee`; one
+/// that prints none (a paper sheet with "Matin | Après-midi" columns) gives the half-days each
+/// trainee signed, each worth an equal share of the planned hours over the half-days the
+/// sheets list (issue: hours from the quote's when the sheet states none).
 fn signed_hours<'a>(
     ctx: &Context<'a>,
-) -> Option<(Vec<(String, Decimal)>, Vec<&'a DocumentReport>)> {
+) -> Option<(
+    Vec<(String, Decimal)>,
+    Vec<&'a DocumentReport>,
+    Option<Decimal>,
+)> {
     let sheets: Vec<&DocumentReport> = ctx.of_kind(DocumentKind::AttendanceSheet).collect();
-    let mut totals: std::collections::BTreeMap<String, Decimal> = Default::default();
+    if sheets.is_empty() {
+        return None;
+    }
+    let mut half_days = std::collections::BTreeSet::new();
     for sheet in &sheets {
-        let hours = ctx.read(&sheet.fields.hours_by_trainee)?;
-        for (name, h) in &hours.value {
-            *totals.entry(name.clone()).or_default() += *h;
+        if let Some(sessions) = ctx.read(&sheet.fields.sessions) {
+            half_days.extend(
+                sessions
+                    .value
+                    .iter()
+                    .map(|s| (s.date, s.period == dossier_contract::SessionPeriod::Pm)),
+            );
         }
     }
-    (!sheets.is_empty()).then(|| (totals.into_iter().collect(), sheets))
+    let share = (!half_days.is_empty())
+        .then(|| ctx.request.training.hours / Decimal::from(half_days.len() as u64))
+        .filter(|h| (MIN_ESTIMATED_HALF_DAY_HOURS..=MAX_ESTIMATED_HALF_DAY_HOURS).contains(h))
+        .map(|h| h.round_dp(2).normalize());
+    let mut totals: std::collections::BTreeMap<String, Decimal> = Default::default();
+    let mut estimated = None;
+    for sheet in &sheets {
+        if let Some(hours) = ctx.read(&sheet.fields.hours_by_trainee) {
+            for (name, h) in &hours.value {
+                *totals.entry(name.clone()).or_default() += *h;
+            }
+            continue;
+        }
+        let counts = ctx.read(&sheet.fields.signed_half_days_by_trainee)?;
+        let share = share?;
+        estimated = Some(share);
+        for (name, n) in &counts.value {
+            *totals.entry(name.clone()).or_default() += share * Decimal::from(*n);
+        }
+    }
+    let totals = totals
+        .into_iter()
+        .map(|(n, h)| (n, h.normalize()))
+        .collect();
+    Some((totals, sheets, estimated))
 }
 
 fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -1060,7 +1107,7 @@ fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     match signed_hours(ctx) {
-        Some((by_trainee, sheets)) => {
+        Some((by_trainee, sheets, estimated)) => {
             let short: Vec<&(String, Decimal)> = by_trainee
                 .iter()
                 .filter(|(_, h)| *h < training.hours)
@@ -1093,13 +1140,30 @@ fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
                 _ => String::new(),
             };
+            let estimate = estimated.map_or(String::new(), |share| {
+                format!(
+                    " ; la feuille n'indique pas d'horaires : chaque demi-journée signée compte pour {} (heures prévues réparties sur les demi-journées de la feuille)",
+                    format_hours_fr(share)
+                )
+            });
             let message = format!(
-                "Heures émargées inférieures aux heures prévues ({}){payable}.",
+                "Heures émargées inférieures aux heures prévues ({}){payable}{estimate}.",
                 parts.join(", ")
             );
             let evidence: Vec<Evidence> = sheets
                 .iter()
-                .filter_map(|s| s.fields.hours_by_trainee.as_ref().map(|f| evidence(s, f)))
+                .filter_map(|s| {
+                    s.fields
+                        .hours_by_trainee
+                        .as_ref()
+                        .map(|f| evidence(s, f))
+                        .or_else(|| {
+                            s.fields
+                                .signed_half_days_by_trainee
+                                .as_ref()
+                                .map(|f| evidence(s, f))
+                        })
+                })
                 .collect();
             out.push(ctx.finding("attendance_hours_short", message, ids(&sheets), evidence));
         }
@@ -1279,7 +1343,7 @@ pub(crate) fn amounts(ctx: &Context<'_>) -> Amounts {
     let mut payable_hours = None;
     let mut planned_hours = None;
     if ctx.request.stage == Stage::Payment {
-        if let Some((by_trainee, _)) = signed_hours(ctx) {
+        if let Some((by_trainee, _, _)) = signed_hours(ctx) {
             let hours = ctx.request.training.hours;
             let attended: Decimal = by_trainee.iter().map(|(_, h)| (*h).min(hours)).sum();
             payable_hours = Some(attended.normalize());

@@ -229,3 +229,111 @@ fn a_failure_of_the_service_blames_no_upload() {
     );
     assert_eq!(verdict.status, dossier_contract::Status::Review);
 }
+
+/// A sign-in sheet that prints no half-day lengths: `half_days` (date, "am"/"pm") listed,
+/// and per trainee the half-days signed.
+fn sheet_without_hours(
+    half_days: &[(&str, &str)],
+    signed: &[(&str, u32)],
+) -> dossier_contract::DocumentReport {
+    let field = |value: serde_json::Value| serde_json::json!({"value": value, "confidence": 0.9, "page": 1, "evidence": "Nom | Signature Matin | Signature AM"});
+    let sessions: Vec<serde_json::Value> = half_days
+        .iter()
+        .map(|(date, period)| serde_json::json!({"date": date, "period": period}))
+        .collect();
+    let counts: serde_json::Map<String, serde_json::Value> = signed
+        .iter()
+        .map(|(name, n)| (name.to_string(), serde_json::json!(n)))
+        .collect();
+    let expected = half_days.len() as u32 * signed.len() as u32;
+    let report = serde_json::json!({
+        "document_id": "E",
+        "file": "emargement.jpg",
+        "kind": "attendance_sheet",
+        "kind_confidence": 0.95,
+        "pages": 1,
+        "text_source": "ocr",
+        "fields": {
+            "sessions": field(serde_json::json!(sessions)),
+            "signed_half_days_by_trainee": field(serde_json::Value::Object(counts)),
+            "signed_slots": field(serde_json::json!(signed.iter().map(|(_, n)| n).sum::<u32>())),
+            "expected_slots": field(serde_json::json!(expected)),
+        }
+    });
+    serde_json::from_value(report).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_sheet_without_times_counts_each_signed_half_day_as_its_share_of_the_planned_hours() {
+    // The payment dossier plans 35 hours for 6 trainees, 24 to 28 August 2026.
+    let request = dossier_contract::parse_dossier_json(include_bytes!(
+        "../../../fixtures/dossiers/pass-payment/dossier.json"
+    ))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let week: Vec<(&str, &str)> = [
+        "2026-08-24",
+        "2026-08-25",
+        "2026-08-26",
+        "2026-08-27",
+        "2026-08-28",
+    ]
+    .iter()
+    .flat_map(|d| [(*d, "am"), (*d, "pm")])
+    .collect();
+    let trainees = ["Ana", "Bea", "Cid", "Dan", "Eve", "Flo"];
+    struct Case {
+        name: &'static str,
+        half_days: Vec<(&'static str, &'static str)>,
+        signed: Vec<(&'static str, u32)>,
+        /// Whether `attendance_hours_short` fires, and a phrase its message must hold.
+        short: Option<&'static str>,
+    }
+    let cases = [
+        Case {
+            name: "every half-day of the week signed",
+            half_days: week.clone(),
+            signed: trainees.iter().map(|t| (*t, 10)).collect(),
+            short: None,
+        },
+        Case {
+            name: "one afternoon missing: 31,5 h of 35 at 3,5 h per half-day",
+            half_days: week.clone(),
+            signed: trainees
+                .iter()
+                .map(|t| (*t, if *t == "Cid" { 9 } else { 10 }))
+                .collect(),
+            short: Some("Cid : 31,5 h sur 35 h"),
+        },
+        Case {
+            name: "a sheet of the first two days only: no share can be estimated",
+            half_days: week[..4].to_vec(),
+            signed: trainees.iter().map(|t| (*t, 4)).collect(),
+            short: Some("n'ont pas pu être mesurées"),
+        },
+    ];
+    for case in cases {
+        let documents = vec![sheet_without_hours(&case.half_days, &case.signed)];
+        let verdict = check_dossier(&request, documents, &Rulebook::built_in());
+        let short = verdict
+            .findings
+            .iter()
+            .find(|f| f.rule == "attendance_hours_short");
+        match (short, case.short) {
+            (None, None) => {}
+            (Some(f), Some(phrase)) => {
+                assert!(f.message.contains(phrase), "{}: {}", case.name, f.message)
+            }
+            (got, want) => panic!(
+                "{}: attendance_hours_short {:?}, want {want:?}",
+                case.name,
+                got.map(|f| &f.message)
+            ),
+        }
+        assert_ne!(
+            verdict.status,
+            dossier_contract::Status::Pass,
+            "{}",
+            case.name
+        );
+    }
+}

@@ -159,24 +159,36 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
         fields.start_date = Some(marks.field(first));
         fields.end_date = Some(marks.field(last));
     }
-    // Sessions and hours per trainee are reported only when every half-day's length is
-    // printed (the contract's session carries its hours); the dates are reported regardless.
+    // Sessions are reported with the hours the sheet prints for them (none when it prints
+    // none); hours per trainee only when every half-day's length is printed, the half-days
+    // each trainee signed always.
+    fields.sessions = Some(
+        marks.field(
+            marks
+                .slots
+                .iter()
+                .map(|s| Session {
+                    date: s.date,
+                    period: s.period,
+                    hours: s.hours,
+                })
+                .collect(),
+        ),
+    );
+    fields.signed_half_days_by_trainee = Some(
+        marks.field(
+            marks
+                .signatures
+                .iter()
+                .map(|(name, row)| {
+                    let signed = row.iter().filter(|m| **m == Mark::Signed).count() as u32;
+                    (name.clone(), signed)
+                })
+                .collect(),
+        ),
+    );
     let hours: Option<Vec<Decimal>> = marks.slots.iter().map(|s| s.hours).collect();
     if let Some(hours) = hours {
-        fields.sessions = Some(
-            marks.field(
-                marks
-                    .slots
-                    .iter()
-                    .zip(&hours)
-                    .map(|(s, h)| Session {
-                        date: s.date,
-                        period: s.period,
-                        hours: *h,
-                    })
-                    .collect(),
-            ),
-        );
         let by_trainee: BTreeMap<String, Decimal> = marks
             .signatures
             .iter()
