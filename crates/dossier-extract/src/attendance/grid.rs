@@ -87,6 +87,19 @@ pub(super) fn grid(view: &DocView<'_>, context: &Context) -> Option<Marks> {
         };
         let name_limit = columns[0].center - spacing / 2.0;
         let last_header = &view.lines[index + header_lines - 1];
+        // Header cells over no half-day column ("Heures", "Observations"): their words in
+        // the rows are no marks of a half-day.
+        let foreign: Vec<f32> = view.lines[index..index + header_lines]
+            .iter()
+            .flat_map(|l| &l.line.cells)
+            .filter(|c| c.bbox.x0 > name_limit)
+            .filter(|c| {
+                !columns
+                    .iter()
+                    .any(|col| c.bbox.x0 - 1.0 <= col.center && col.center <= c.bbox.x1 + 1.0)
+            })
+            .map(|c| (c.bbox.x0 + c.bbox.x1) / 2.0)
+            .collect();
         let mut rows: Vec<Row> = Vec::new();
         let mut previous_y = last_header.line.bbox.y0;
         let mut row_index = index + header_lines;
@@ -100,7 +113,7 @@ pub(super) fn grid(view: &DocView<'_>, context: &Context) -> Option<Marks> {
             }
             previous_y = line.line.bbox.y0;
             row_index += 1;
-            if let Some(row) = read_row(line, &columns, name_limit) {
+            if let Some(row) = read_row(line, &columns, &foreign, name_limit, spacing) {
                 rows.push(row);
             }
         }
@@ -208,7 +221,17 @@ fn cell_mark(
 
 /// Reads one line under a header as a trainee row: the name (and a leading date) left of the
 /// first column, then each column's words.
-fn read_row(line: &LineView<'_>, columns: &[Column], name_limit: f32) -> Option<Row> {
+fn read_row(
+    line: &LineView<'_>,
+    columns: &[Column],
+    foreign: &[f32],
+    name_limit: f32,
+    spacing: f32,
+) -> Option<Row> {
+    /// How far from a column's centre, in column spacings, a word still belongs to it: a
+    /// word further right than the last column is in a column the header did not name as a
+    /// half-day (a "Heures" total, "Observations").
+    const COLUMN_REACH: f32 = 0.75;
     let centre_x = |b: &BBox| (b.x0 + b.x1) / 2.0;
     let left: Vec<&dossier_layout::Word> = line
         .line
@@ -260,6 +283,11 @@ fn read_row(line: &LineView<'_>, columns: &[Column], name_limit: f32) -> Option<
                     .total_cmp(&(b.1.center - center).abs())
             })
             .map(|(i, _)| i);
+        let nearest = nearest.filter(|i| {
+            let distance = (columns[*i].center - center).abs();
+            distance <= spacing * COLUMN_REACH
+                && !foreign.iter().any(|f| (f - center).abs() < distance)
+        });
         if let Some(i) = nearest {
             texts[i].push_str(&word.text);
             texts[i].push(' ');
@@ -418,16 +446,35 @@ fn header_columns(
         }
         return (!columns.is_empty() && columns.len() * 2 >= dates.len()).then_some((columns, 1));
     }
+    // Dates alone, on a sheet whose timetable has a single half-day ("cours du mardi matin,
+    // 9h00 – 12h00"): each date is that half-day.
+    let dates_only = || {
+        let period = match context.timetable {
+            (Some(_), None) => SessionPeriod::Am,
+            (None, Some(_)) => SessionPeriod::Pm,
+            _ => return None,
+        };
+        if !signature_header(line) || dates.len() < 2 {
+            return None;
+        }
+        let columns = dates
+            .iter()
+            .map(|(date, center, _)| make(Some(*date), period, None, *center))
+            .collect();
+        Some((columns, 1))
+    };
     // Two lines: dates above, periods below.
-    let below = view.lines.get(index + 1).filter(|b| {
+    let Some(below) = view.lines.get(index + 1).filter(|b| {
         b.page == line.page && line.line.bbox.y0 - b.line.bbox.y1 < line.line.size * 2.5
-    })?;
+    }) else {
+        return dates_only();
+    };
     let periods = periods_in(below);
     if periods.is_empty()
         || periods.len() < dates.len().min(2)
         || !dossier_parse::find_dates(below.text()).is_empty()
     {
-        return None;
+        return dates_only();
     }
     let mut columns: Vec<Column> = periods
         .into_iter()

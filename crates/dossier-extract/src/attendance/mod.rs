@@ -434,15 +434,19 @@ fn period_of(text: &str, folded: &str) -> Option<SessionPeriod> {
     })
 }
 
-/// Whether a table cell can be a trainee's name: letters, no digits, no label word. Used
-/// where the layout already says "this is the name column"; see [`looks_like_person`] for
-/// free lines.
+/// Whether a table cell can be a trainee's name: letters and the punctuation names carry
+/// (hyphens, apostrophes, the period of an initial), no label word. Used where the layout
+/// already says "this is the name column"; see [`looks_like_person`] for free lines. A
+/// legend under the grid ("Abs. = absent. Colonne « Heures » …") is no name.
 fn is_trainee_name(text: &str) -> bool {
     let (folded, _) = crate::view::fold(text);
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let name_char = |c: char| {
+        c.is_alphabetic() || c.is_whitespace() || matches!(c, '-' | '\'' | '’' | '.' | '_')
+    };
     letters >= 3
         && text.chars().count() <= 60
-        && !text.chars().any(|c| c.is_ascii_digit() || c == ':')
+        && text.chars().all(name_char)
         && !NOT_TRAINEE.is_match(&folded)
 }
 

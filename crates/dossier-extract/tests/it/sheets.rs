@@ -2,7 +2,9 @@
 //! a merged row above the half-days and whose times sit in a row below them, with the
 //! trainer's own signature row under the trainees; an e-signature export whose layout puts a
 //! trainee's name and the row's date in one cell; a key/value block naming the action and
-//! the provider without colons. Each case states the slots and hours a reader must find.
+//! the provider without colons; weekly classes whose columns are dates alone, the half-day
+//! from the sheet's timetable, beside a total column and above a legend. Each case states
+//! the slots and hours a reader must find.
 
 use std::collections::BTreeMap;
 
@@ -82,6 +84,23 @@ const CASES: &[Case] = &[
             "Bureautique : Excel niveau 2",
             "Compétences Numériques du Val de Loire",
         )),
+    },
+    Case {
+        name: "weekly morning classes: dates alone over the columns, a total column, a legend",
+        rows: &[
+            "Émargement — cours collectifs du mardi matin",
+            "Cours : Anglais professionnel B1",
+            "Horaires : 9h00 – 12h00 (3 heures par séance)",
+            "Participant | Mardi 03/03/2026 | Mardi 10/03/2026 | Mardi 17/03/2026 | Heures",
+            "Pauline GIRAUD | Signé | Signé | Signé | 9 h",
+            "Théo BESNARD | Signé | Abs. | Signé | 6 h",
+            "Abs. = absent. Colonne « Heures » : total des séances émargées.",
+        ],
+        column_width: 100.0,
+        expected_slots: 6,
+        signed_slots: 5,
+        hours: &[("Pauline GIRAUD", "9"), ("Théo BESNARD", "6")],
+        title_and_provider: None,
     },
 ];
 
