@@ -21,6 +21,10 @@ pub enum DocumentKind {
     Invoice,
     Unknown,
     Unreadable,
+    /// Contract v1.1 (§7.2): a certificat de réalisation or an attestation d'assiduité.
+    CompletionCertificate,
+    /// Contract v1.1 (§7.2): a distance-learning platform's relevé de connexions.
+    ConnectionLog,
 }
 
 impl DocumentKind {
@@ -33,6 +37,8 @@ impl DocumentKind {
             DocumentKind::Invoice => "invoice",
             DocumentKind::Unknown => "unknown",
             DocumentKind::Unreadable => "unreadable",
+            DocumentKind::CompletionCertificate => "completion_certificate",
+            DocumentKind::ConnectionLog => "connection_log",
         }
     }
 
@@ -46,6 +52,8 @@ impl DocumentKind {
             DocumentKind::Invoice => "facture",
             DocumentKind::Unknown => "document non reconnu",
             DocumentKind::Unreadable => "document illisible",
+            DocumentKind::CompletionCertificate => "certificat de réalisation",
+            DocumentKind::ConnectionLog => "relevé de connexions",
         }
     }
 }
@@ -230,6 +238,18 @@ fields! {
     /// Half-days each trainee signed (name as printed → count), read on every sheet whose
     /// cells were read, with or without printed hours.
     signed_half_days_by_trainee: BTreeMap<String, u32>,
+    /// Contract v1.1 (§7.2), certificat de réalisation: the trainees it names.
+    trainee_names: Vec<String>,
+    /// Contract v1.1 (§7.2): the box ticked for the nature of the action
+    /// (`training_actions`, `skills_assessment`, `vae`, `apprenticeship`).
+    action_nature: String,
+    /// Contract v1.1 (§7.2): hours the certificate says were completed (one trainee, or the
+    /// same for all; per trainee in `hours_by_trainee` when listed).
+    #[schemars(with = "Option<Field<String>>")]
+    hours_completed: Decimal,
+    /// Contract v1.1 (§7.2): the day the certificate was signed.
+    #[schemars(with = "Option<Field<String>>")]
+    signed_on: NaiveDate,
     /// Half-days of a sign-in sheet whose mark is ambiguous (present only when there are some).
     uncertain_slots: Vec<UncertainSlot>,
     invoice_number: String,

@@ -3,6 +3,8 @@
 
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
+
 use dossier_contract::{Field, Fields};
 use regex::Regex;
 
@@ -104,16 +106,10 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     // Plessis-Robinson, le 10 avril 2026"): the certificate's date of issue when no label
     // names one.
     if issued.is_none() {
-        static SIGNED_AT: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"^\W*fait\s+a\s+[^,\d:]{2,40}?,?\s+le\b|^\W*[a-z][a-z' -]{2,40},\s+le\b")
+        issued = signed_at(view).map(|mut f| {
+            f.confidence = f.confidence.min(SIGNED_AT_CONFIDENCE);
+            f
         });
-        issued = find_labeled(view, &SIGNED_AT, &values::date)
-            .into_iter()
-            .next()
-            .map(|mut f| {
-                f.confidence = f.confidence.min(SIGNED_AT_CONFIDENCE);
-                f
-            });
     }
     if let (Some(i), Some(v)) = (&issued, &valid_until) {
         if i.value >= v.value {
@@ -126,6 +122,17 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     fields.provider_name = holder(view)
         .map(Found::into_field)
         .or(fields.provider_name.take());
+}
+
+/// The place and date a document was signed at ("Fait à PARIS le 05 novembre 2024", "Le
+/// Plessis-Robinson, le 10 avril 2026"), read as the date.
+pub(crate) fn signed_at(view: &DocView<'_>) -> Option<Found<NaiveDate>> {
+    static SIGNED_AT: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^\W*fait\s+a\s+[^,\d:]{2,40}?,?\s+le\b|^\W*[a-z][a-z' -]{2,40},\s+le\b")
+    });
+    find_labeled(view, &SIGNED_AT, &values::date)
+        .into_iter()
+        .next()
 }
 
 /// Confidence of an issue date read from the signature's place and date: a certificate may
@@ -221,7 +228,7 @@ fn certifier(view: &DocView<'_>) -> Option<Found<String>> {
 /// The categories of actions: taken from the lines following a "catégorie" heading when there
 /// is one (the legal boilerplate elsewhere names categories too), else from the whole text.
 /// A category next to an unticked box is not covered.
-fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
+pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     static HEADING: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"categorie|realisation de prestations|au titre (de la|des) categor|perimetre|portee de la certification|scope",

@@ -222,6 +222,32 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             2.0,
         ),
         cue(Programme, First, r"\bduree\s*:", 1.0),
+        // Certificat de réalisation (the ministry's model) and attestation d'assiduité.
+        cue(
+            CompletionCertificate,
+            Title,
+            r"certificat de realisation|attestation d'assiduite|attestation de realisation",
+            9.0,
+        ),
+        cue(
+            CompletionCertificate,
+            First,
+            r"nature de l'action|a suivi|assiduite|effectivement (suivie?s?|realisee?s?)|heures? (realisee?s?|suivies?|effectuees?)|duree (realisee|effective)",
+            1.5,
+        ),
+        // A distance-learning platform's connection record.
+        cue(
+            ConnectionLog,
+            Title,
+            r"(releve|journal|historique|rapport|suivi|export) (des |de )?connexions?|temps de connexion",
+            9.0,
+        ),
+        cue(
+            ConnectionLog,
+            First,
+            r"connexions?|temps passe|duree de (la )?session|\bplateforme\b|e-?learning|\blms\b|a distance",
+            1.0,
+        ),
     ]
 });
 
@@ -318,12 +344,14 @@ const LOOK_ALIKE_PENALTY: f64 = 12.0;
 /// Below this score a document is `unknown`.
 const MIN_SCORE: f64 = 4.5;
 
-const KINDS: [DocumentKind; 5] = [
+const KINDS: [DocumentKind; 7] = [
     DocumentKind::Quote,
     DocumentKind::Invoice,
     DocumentKind::Programme,
     DocumentKind::QualiopiCertificate,
     DocumentKind::AttendanceSheet,
+    DocumentKind::CompletionCertificate,
+    DocumentKind::ConnectionLog,
 ];
 
 /// The kind of the document and a confidence in `[0, 1]`.
@@ -381,8 +409,8 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
             .map(|l| l.folded.as_str()),
     );
 
-    let mut scores = [0.0f64; 5];
-    let mut titled = [false; 5];
+    let mut scores = [0.0f64; KINDS.len()];
+    let mut titled = [false; KINDS.len()];
     for cue in CUES.iter() {
         let text = match cue.zone {
             Zone::Title => &title,

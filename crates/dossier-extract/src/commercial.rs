@@ -558,7 +558,9 @@ fn title_plausibility(value: &str) -> Option<f64> {
     Some(if words >= 2 { 1.0 } else { 0.7 })
 }
 
-fn training_period(view: &DocView<'_>) -> (Option<Found<NaiveDate>>, Option<Found<NaiveDate>>) {
+pub(crate) fn training_period(
+    view: &DocView<'_>,
+) -> (Option<Found<NaiveDate>>, Option<Found<NaiveDate>>) {
     static NOT_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"valid|valable|echeance|expir|reglement|paiement|acompte|edite|emis|certification|cycle|facture",

@@ -233,10 +233,33 @@ pub(crate) const DOCUMENT_TYPES: &[(&str, Titled, f64)] = {
         ("releve* * signature*", Piece(AttendanceSheet), 1.0),
         ("feuille* * signature*", Piece(AttendanceSheet), 1.0),
         ("registre* * signature*", Piece(AttendanceSheet), 1.0),
-        // Look-alikes. An attestation (d'inscription, d'entrée, de fin de formation, de
-        // présence, a label's) and a certificat de réalisation are not among the kinds read.
+        // The certificat de réalisation (contract v1.1) and its providers' names for it.
+        (
+            "certificat de realisation",
+            Piece(CompletionCertificate),
+            1.0,
+        ),
+        (
+            "attestation* d assiduite",
+            Piece(CompletionCertificate),
+            1.0,
+        ),
+        (
+            "attestation* de realisation",
+            Piece(CompletionCertificate),
+            1.0,
+        ),
+        // A distance-learning platform's connection record (contract v1.1).
+        ("releve* de connexion*", Piece(ConnectionLog), 1.0),
+        ("releve* des connexion*", Piece(ConnectionLog), 1.0),
+        ("journal * connexion*", Piece(ConnectionLog), 1.0),
+        ("historique * connexion*", Piece(ConnectionLog), 1.0),
+        ("rapport * connexion*", Piece(ConnectionLog), 1.0),
+        ("suivi * connexion*", Piece(ConnectionLog), 1.0),
+        ("export * connexion*", Piece(ConnectionLog), 1.0),
+        // Look-alikes. An attestation (d'inscription, d'entrée, de fin de formation, a
+        // label's) is not among the kinds read.
         ("attestation", LookAlike, 1.0),
-        ("certificat de realisation", LookAlike, 1.0),
         ("certificat de scolarite", LookAlike, 1.0),
         ("convocation", LookAlike, 1.0),
         ("conditions generales", LookAlike, 1.0),

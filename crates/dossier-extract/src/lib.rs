@@ -14,6 +14,7 @@ mod attendance;
 mod certificate;
 mod classify;
 mod commercial;
+mod completion;
 mod lexicon;
 mod parties;
 mod programme;
@@ -53,6 +54,22 @@ pub fn extract(text: &DocText) -> Extraction {
         DocumentKind::AttendanceSheet => {
             parties::extract_parties(&view, &mut fields, false);
             attendance::extract_attendance(&view, &mut fields);
+        }
+        DocumentKind::CompletionCertificate | DocumentKind::ConnectionLog => {
+            parties::extract_parties(&view, &mut fields, false);
+            completion::extract_completion(&view, &mut fields);
+            if kind == DocumentKind::ConnectionLog {
+                // A platform's export names no certificate's fields: the contract gives it
+                // the title, the provider, the dates and the hours per trainee only.
+                fields = Fields {
+                    training_title: fields.training_title.take(),
+                    provider_name: fields.provider_name.take(),
+                    start_date: fields.start_date.take(),
+                    end_date: fields.end_date.take(),
+                    hours_by_trainee: fields.hours_by_trainee.take(),
+                    ..Fields::default()
+                };
+            }
         }
         DocumentKind::Unknown | DocumentKind::Unreadable => {}
     }

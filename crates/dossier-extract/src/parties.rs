@@ -459,7 +459,10 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
         if crate::classify::head_type(&[folded.as_str()]).is_some() {
             type_heading_size = Some(line.line.size);
         }
+        // A name opens with a letter or a digit, never with a box or a bullet ("☒ action de
+        // formation").
         if text.chars().count() > 60
+            || !text.starts_with(char::is_alphanumeric)
             || text.chars().filter(|c| c.is_alphabetic()).count() < 3
             || NOT_A_NAME.is_match(&folded)
             || LABELLED.is_match(&folded)

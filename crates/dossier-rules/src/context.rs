@@ -122,6 +122,8 @@ pub(crate) fn named(document: &DocumentReport) -> String {
         DocumentKind::QualiopiCertificate => "le certificat Qualiopi",
         DocumentKind::AttendanceSheet => "la feuille d'émargement",
         DocumentKind::Invoice => "la facture",
+        DocumentKind::CompletionCertificate => "le certificat de réalisation",
+        DocumentKind::ConnectionLog => "le relevé de connexions",
         DocumentKind::Unknown | DocumentKind::Unreadable => "le document",
     };
     format!("{label} « {} »", document.file)

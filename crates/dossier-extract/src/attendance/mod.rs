@@ -453,7 +453,7 @@ fn is_trainee_name(text: &str) -> bool {
 /// Whether a free-standing text is a person's name: two to five words of letters, with a
 /// surname in capitals ("MARTIN Julie", "Julie MARTIN") or every word capitalised ("Julie
 /// Martin", "Jean-Luc de La Salle" tolerated by its particles).
-fn looks_like_person(text: &str) -> bool {
+pub(crate) fn looks_like_person(text: &str) -> bool {
     let text = trim_name(text);
     if !is_trainee_name(text) {
         return false;

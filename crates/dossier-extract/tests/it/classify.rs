@@ -2,7 +2,8 @@
 //! one row per family of titles. Look-alikes (an attestation, a convocation, terms of sale,
 //! a payment reminder, a supplier's order) are `unknown` whatever programme or invoice
 //! vocabulary their body shares; a piece's type named with qualifiers or after a sender
-//! block still decides; an address label ("Facturé à") names no type.
+//! block still decides; an address label ("Facturé à") names no type. The certificat de
+//! réalisation and a platform's connection export are pieces of their own (contract v1.1).
 
 use dossier_contract::DocumentKind::{self, *};
 use dossier_extract::extract;
@@ -27,6 +28,49 @@ const TRAINING_BODY: &[&str] = &[
 ];
 
 const CASES: &[Case] = &[
+    Case {
+        name: "certificat de réalisation, the ministry's model",
+        rows: &[
+            "CERTIFICAT DE RÉALISATION",
+            "Je soussigné(e) Marc Royer, représentant légal du dispensateur de l'action",
+            "atteste que : Mme Julie FABRE a suivi l'action : Excel perfectionnement",
+            "Nature de l'action concourant au développement des compétences :",
+            "☒ action de formation ☐ bilan de compétences ☐ action de VAE",
+            "qui s'est déroulée du 2 au 3 mars 2026 pour une durée de 14 heures.",
+        ],
+        kind: CompletionCertificate,
+        at_least: 0.8,
+    },
+    Case {
+        name: "a provider's attestation d'assiduité with its hours",
+        rows: &[
+            "Attestation d'assiduité",
+            "Nous attestons que Paul GIRARD a suivi la formation Gestion des conflits",
+            "du 12/05/2026 au 13/05/2026, heures réalisées : 12 h sur 14 h prévues.",
+        ],
+        kind: CompletionCertificate,
+        at_least: 0.8,
+    },
+    Case {
+        name: "a platform's export of connections",
+        rows: &[
+            "Plateforme Campus+ — Relevé des connexions",
+            "Apprenant | Date | Durée de connexion",
+            "Julie FABRE | 03/03/2026 | 1 h 15",
+            "Julie FABRE | 05/03/2026 | 0 h 50",
+        ],
+        kind: ConnectionLog,
+        at_least: 0.8,
+    },
+    Case {
+        name: "attestation de fin de formation without hours",
+        rows: &[
+            "ATTESTATION DE FIN DE FORMATION",
+            "Nous attestons que Paul GIRARD a terminé la formation Gestion des conflits.",
+        ],
+        kind: Unknown,
+        at_least: 0.6,
+    },
     Case {
         name: "attestation d'inscription",
         rows: &[

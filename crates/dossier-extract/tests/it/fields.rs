@@ -32,6 +32,17 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
         "quote_date" => fields.quote_date.as_ref().map(|f| f.value.to_string()),
         "issued_on" => fields.issued_on.as_ref().map(|f| f.value.to_string()),
         "valid_until" => fields.valid_until.as_ref().map(|f| f.value.to_string()),
+        "hours_completed" => fields.hours_completed.as_ref().map(|f| f.value.to_string()),
+        "signed_on" => fields.signed_on.as_ref().map(|f| f.value.to_string()),
+        "action_nature" => fields.action_nature.as_ref().map(|f| f.value.clone()),
+        "trainee_names" => fields.trainee_names.as_ref().map(|f| f.value.join(", ")),
+        "hours_by_trainee" => fields.hours_by_trainee.as_ref().map(|f| {
+            f.value
+                .iter()
+                .map(|(n, h)| format!("{n}={h}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
         other => panic!("no field {other} in this test"),
     }
 }
@@ -205,6 +216,55 @@ const CASES: &[Case] = &[
         want: &[
             ("issued_on", Some("2026-04-10")),
             ("valid_until", Some("2029-04-09")),
+        ],
+    },
+    // Certificats de réalisation: the ministry's model and a provider's table.
+    Case {
+        name: "the ministry's model: the action in the sentence, the done hours after 'pour une durée de'",
+        rows: &[
+            "CERTIFICAT DE RÉALISATION",
+            "Je soussigné(e) Marc Royer, représentant légal du dispensateur de l'action Forma Nord SAS,",
+            "atteste que :",
+            "Mme Julie FABRE, salariée de l'entreprise Boulangerie Morel,",
+            "a suivi l'action : Excel perfectionnement et tableaux croisés",
+            "Nature de l'action concourant au développement des compétences :",
+            "☒ action de formation",
+            "☐ bilan de compétences",
+            "☐ action de VAE",
+            "qui s'est déroulée du 2 mars 2026 au 9 mars 2026 pour une durée de 10 h 30.",
+            "Fait à Lille, le 10 mars 2026",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::CompletionCertificate,
+        want: &[
+            (
+                "training_title",
+                Some("Excel perfectionnement et tableaux croisés"),
+            ),
+            ("trainee_names", Some("Julie FABRE")),
+            ("action_nature", Some("training_actions")),
+            ("hours_completed", Some("10.5")),
+            ("signed_on", Some("2026-03-10")),
+        ],
+    },
+    Case {
+        name: "a table of trainees with planned and done hours: the done column, never the planned",
+        rows: &[
+            "CERTIFICAT DE RÉALISATION",
+            "atteste que les salariés désignés ci-dessous ont suivi l'action : Prise de parole en public",
+            "Nom et prénom du bénéficiaire | Heures prévues | Heures réalisées",
+            "VIDAL Camille | 15,5 | 15,5",
+            "ASTIER Jérôme | 15,5 | 12",
+        ],
+        column_width: 180.0,
+        kind: DocumentKind::CompletionCertificate,
+        want: &[
+            ("trainee_names", Some("VIDAL Camille, ASTIER Jérôme")),
+            (
+                "hours_by_trainee",
+                Some("ASTIER Jérôme=12, VIDAL Camille=15.5"),
+            ),
+            ("hours_completed", None),
         ],
     },
 ];
