@@ -408,20 +408,32 @@ pub(crate) fn extract_training(view: &DocView<'_>, fields: &mut Fields) {
 /// The training's title. `provider` is the provider's name when read: a value equal to it
 /// is the letterhead or footer under an empty title label, not the title.
 pub(crate) fn training_title(view: &DocView<'_>, provider: Option<&str>) -> Option<Found<String>> {
-    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    // Labels that name the title itself; then labels that name the subject, which is the
+    // title only when no title label is printed ("Objet : action de formation
+    // intra-entreprise" above "Intitulé | Manager une équipe de proximité").
+    static TITLE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"^\W*(\d+\W*)?intitulee?s?\b( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:?|\bintitulee?s?\b( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:|^\W*(formation|objet( de la (formation|convention|proposition))?|titre( de (la )?formation)?|themes?|module|stage|action( de formation)?|cursus|programme)\s*:|\bnom de la formation\s*:?|\bformation suivie\s*:?|\btitre de la formation\s*:?",
+            r"^\W*(\d+\W*)?intitulee?s?\b( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:?|\bintitulee?s?\b( de (la |l')?(formation|action|stage|module|prestation|session))?\s*:|^\W*titre( de (la )?formation)?\s*:|\bnom de la formation\s*:?|\bformation suivie\s*:?|\btitre de la formation\s*:?",
         )
     });
-    find_labeled(view, &LABEL, &values::name)
-        .into_iter()
-        .filter(|f| !label_continues_a_line(view, f.line_index))
-        .filter(|f| provider.is_none_or(|p| fold(p.trim()).0 != fold(f.value.trim()).0))
-        .find_map(|mut f| {
-            let plausibility = title_plausibility(&f.value)?;
-            f.confidence *= plausibility;
-            Some(unquoted(wrapped_title(view, f)))
-        })
+    static SUBJECT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^\W*(formation|objet( de la (formation|convention|proposition))?|themes?|module|stage|action( de formation)?|cursus|programme)\s*:",
+        )
+    });
+    let labelled = |label: &Regex| {
+        find_labeled(view, label, &values::name)
+            .into_iter()
+            .filter(|f| !label_continues_a_line(view, f.line_index))
+            .filter(|f| provider.is_none_or(|p| fold(p.trim()).0 != fold(f.value.trim()).0))
+            .find_map(|mut f| {
+                let plausibility = title_plausibility(&f.value)?;
+                f.confidence *= plausibility;
+                Some(unquoted(wrapped_title(view, f)))
+            })
+    };
+    labelled(&TITLE_LABEL)
+        .or_else(|| labelled(&SUBJECT_LABEL))
         .or_else(|| quoted_title(view))
 }
 
@@ -433,6 +445,12 @@ pub(crate) fn unquoted(mut found: Found<String>) -> Found<String> {
         && title_plausibility(inner).is_some()
     {
         found.value = inner.to_string();
+    } else if let Some((_, after)) = found.value.split_once('«')
+        && !after.contains('»')
+        && title_plausibility(after.trim()).is_some()
+    {
+        // A quotation whose end the reading lost: the name starts at its opening mark.
+        found.value = after.trim().to_string();
     }
     found
 }
@@ -498,6 +516,29 @@ fn wrapped_title(view: &DocView<'_>, mut found: Found<String>) -> Found<String> 
         re(r"\b(de|du|des|d'|la|le|les|l'|et|a|au|aux|en|pour|par|sur|avec|dans|un|une)\s*$")
     });
     let line = &view.lines[found.line_index];
+    // A quotation opened before the value and not closed on its line continues on the next
+    // ("intitulée : « Excel intermédiaire :" / "tableaux croisés … ». Elle relève …"): the
+    // title is what the quotation marks enclose.
+    let text = line.text();
+    if let Some(open) = text.rfind('«')
+        && !text[open..].contains('»')
+        && text[open..].contains(found.value.as_str())
+        && let Some(next) = view
+            .lines
+            .get(found.line_index + 1)
+            .filter(|n| n.page == line.page)
+    {
+        let joined = format!("{} {}", &text[open..], next.text().trim());
+        if let Some(inner) = quoted_span(&joined)
+            && title_plausibility(inner).is_some()
+            && !values::reads_as_prose(inner)
+        {
+            found.value = inner.to_string();
+            found.evidence =
+                crate::view::evidence_of(&format!("{} {}", text.trim(), next.text().trim()));
+            return found;
+        }
+    }
     if !DANGLING.is_match(&fold(&found.value).0) {
         return found;
     }
@@ -741,17 +782,25 @@ pub(crate) fn duration(view: &DocView<'_>) -> Option<Found<Decimal>> {
         .unwrap_or_default();
     for (index, line) in view.lines.iter().enumerate() {
         let text = line.text();
-        let Some((hours, start, end)) = values::hours(text) else {
-            continue;
-        };
-        let before = fold(&text[..start]).0;
-        let whole_line_total = TOTAL.is_match(&before) || before.trim_start().starts_with("total");
-        if whole_line_total
-            && hours >= largest
-            && !line.folded.contains("par jour")
-            && !line.folded.contains("tarif")
-        {
-            return Some(found_at(view, index, hours, start, end, 0.9));
+        // Every duration of the line: the total may follow its parts ("trois journées de
+        // 7 heures, soit 21 heures").
+        let mut offset = 0;
+        while let Some((hours, start, end)) = values::hours(&text[offset..]) {
+            let (start, end) = (offset + start, offset + end);
+            if end <= offset {
+                break;
+            }
+            offset = end;
+            let before = fold(&text[..start]).0;
+            let whole_line_total =
+                TOTAL.is_match(&before) || before.trim_start().starts_with("total");
+            if whole_line_total
+                && hours >= largest
+                && !line.folded.contains("par jour")
+                && !line.folded.contains("tarif")
+            {
+                return Some(found_at(view, index, hours, start, end, 0.9));
+            }
         }
     }
     if let Some(found) = find_labeled(view, &LABEL, &values::hours)

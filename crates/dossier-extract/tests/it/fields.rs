@@ -27,6 +27,7 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
         "vat_amount" => fields.vat_amount.as_ref().map(|f| f.value.to_string()),
         "total_ttc" => fields.total_ttc.as_ref().map(|f| f.value.to_string()),
         "training_title" => fields.training_title.as_ref().map(|f| f.value.clone()),
+        "duration_hours" => fields.duration_hours.as_ref().map(|f| f.value.to_string()),
         "provider_name" => fields.provider_name.as_ref().map(|f| f.value.clone()),
         "invoice_date" => fields.invoice_date.as_ref().map(|f| f.value.to_string()),
         "quote_date" => fields.quote_date.as_ref().map(|f| f.value.to_string()),
@@ -128,6 +129,40 @@ const CASES: &[Case] = &[
         column_width: 280.0,
         kind: DocumentKind::Quote,
         want: &[("training_title", Some("Prévention des risques routiers"))],
+    },
+    Case {
+        name: "a subject line above a key/value title row",
+        rows: &[
+            "DEVIS",
+            "Référence : DV-2026-051",
+            "Objet : action de formation intra-entreprise",
+            "Intitulé | Manager une équipe de proximité",
+            "Durée | 2 x 7 heures",
+            "Total HT | 2 900,00 €",
+        ],
+        column_width: 200.0,
+        kind: DocumentKind::Quote,
+        want: &[("training_title", Some("Manager une équipe de proximité"))],
+    },
+    Case {
+        name: "a quoted title with a colon, wrapped, and a total restated after its parts",
+        rows: &[
+            "CONVENTION DE FORMATION PROFESSIONNELLE",
+            "L'organisme s'engage à organiser l'action de formation intitulée : « Excel intermédiaire :",
+            "tableaux croisés dynamiques ». Elle relève des actions de formation.",
+            "La formation se déroulera en trois journées non consécutives",
+            "de 7 heures, soit 21 heures par participant.",
+            "Montant hors taxes | 2 220,00 €",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Quote,
+        want: &[
+            (
+                "training_title",
+                Some("Excel intermédiaire : tableaux croisés dynamiques"),
+            ),
+            ("duration_hours", Some("21")),
+        ],
     },
     // A provider named only by its legal-notice line.
     Case {
