@@ -21,9 +21,10 @@ pub enum DocumentKind {
     Invoice,
     Unknown,
     Unreadable,
-    /// Contract v1.1 (§7.2): a certificat de réalisation or an attestation d'assiduité.
+    // Contract v1.1 (§7.2): a certificat de réalisation or an attestation d'assiduité. (Plain
+    // comments: a doc comment on a variant would turn the schema's enum into a `oneOf`.)
     CompletionCertificate,
-    /// Contract v1.1 (§7.2): a distance-learning platform's relevé de connexions.
+    // Contract v1.1 (§7.2): a distance-learning platform's relevé de connexions.
     ConnectionLog,
 }
 

@@ -138,7 +138,7 @@ pub(crate) fn signed_at(view: &DocView<'_>) -> Option<Found<NaiveDate>> {
 /// Confidence of an issue date read from the signature's place and date: a certificate may
 /// be re-edited later than issued (a renewal printed with the day of printing), so it stays
 /// under the clear 0.95 of a labelled date and under 0.8, where a reading counts as sure.
-const SIGNED_AT_CONFIDENCE: f64 = 0.75;
+pub(crate) const SIGNED_AT_CONFIDENCE: f64 = 0.75;
 
 /// How far down the first page a certificate's own number is printed with its title
 /// ("CERTIFICAT QUA007764", "Certificat" then "N° 2022/102576.2"): the ten certifiers'

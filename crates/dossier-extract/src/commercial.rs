@@ -129,6 +129,10 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
     }
 }
 
+/// Confidence of a document's date read right after its number: the layout of invoicing
+/// tools ("Facture n°… du …"), not a label.
+const DATE_AFTER_NUMBER_CONFIDENCE: f64 = 0.85;
+
 /// The document's date printed right after its number ("Facture n°562044387 du 02 Juillet
 /// 2015", "Devis DV-12 – 03/02/2026"): a date that only a few letters and no other number
 /// separate from the number, on the number's line.
@@ -136,7 +140,7 @@ fn date_after_reference(
     view: &DocView<'_>,
     number: &dossier_contract::Field<String>,
 ) -> Option<Found<NaiveDate>> {
-    /// Characters allowed between the number and the date ("du", " en date du ", " – ").
+    /// Characters allowed between the number and the date (" en date du " is 12).
     const MAX_GAP_CHARS: usize = 16;
     let (index, line) = view
         .lines
@@ -148,18 +152,24 @@ fn date_after_reference(
     let date = dossier_parse::find_dates(&text[after..])
         .into_iter()
         .next()?;
+    // Only a connective may separate them ("du", "en date du", "le", a dash): "payable le",
+    // "formation du" name another date.
+    static CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^[\s:,–—-]*((en )?date (du|de)|du|le|emise? le|etablie? le)?[\s:,]*$")
+    });
     let gap = &text[after..after + date.start];
-    if gap.chars().count() > MAX_GAP_CHARS || gap.chars().any(|c| c.is_ascii_digit()) {
+    if gap.chars().count() > MAX_GAP_CHARS || !CONNECTIVE.is_match(&fold(gap).0) {
         return None;
     }
-    Some(found_at(
+    let found = found_at(
         view,
         index,
         date.date,
         after + date.start,
         after + date.end,
-        0.85,
-    ))
+        DATE_AFTER_NUMBER_CONFIDENCE,
+    );
+    (!is_period_line(view, &found)).then_some(found)
 }
 
 /// Whether a found date belongs to the training period, a validity, a deadline or a payment
@@ -169,7 +179,7 @@ fn date_after_reference(
 fn is_period_line(view: &DocView<'_>, found: &Found<NaiveDate>) -> bool {
     static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"\bdu\b.*\bau\b|session|formation|valid|valable|echeance|paiement|reglement|debut|fin\b|acompte|verse|regle le|paye le",
+            r"\bdu\b.*\bau\b|session|formation|valid|valable|echeance|paiement|reglement|debut|fin\b|acompte|verse|regle le|paye le|payable|au plus tard|date limite|avant le",
         )
     });
     /// Share of the date's box a cell must cover to be the date's cell.

@@ -23,6 +23,9 @@ use crate::view::{DocView, Found, find_labeled, fold, re};
 
 /// Confidence of hours read after a label that says they were done.
 const DONE_HOURS_CONFIDENCE: f64 = 0.85;
+/// Confidence of hours read after "a suivi", "a participé à": usable, never sure (the
+/// sentence may go on to a planned duration).
+const LOOSE_DONE_HOURS_CONFIDENCE: f64 = 0.7;
 /// Confidence of per-trainee hours read from a table row (a name cell and an hours cell).
 const TABLE_HOURS_CONFIDENCE: f64 = 0.85;
 /// Confidence of a table where a row had several numbers under the hours-done header (its
@@ -46,7 +49,12 @@ pub(crate) fn extract_completion(view: &DocView<'_>, fields: &mut Fields) {
     let (start, end) = training_period(view);
     fields.start_date = start.map(Found::into_field);
     fields.end_date = end.map(Found::into_field);
-    fields.signed_on = crate::certificate::signed_at(view).map(Found::into_field);
+    fields.signed_on = crate::certificate::signed_at(view)
+        .map(|f| Found {
+            confidence: f.confidence.min(crate::certificate::SIGNED_AT_CONFIDENCE),
+            ..f
+        })
+        .map(Found::into_field);
     fields.action_nature = crate::certificate::categories(view)
         .filter(|c| c.value.len() == 1)
         .and_then(|c| {
@@ -78,7 +86,13 @@ pub(crate) fn extract_completion(view: &DocView<'_>, fields: &mut Fields) {
         field.confidence = (confidence * 100.0).round() / 100.0;
         fields.trainee_names = Some(field);
     }
-    fields.hours_completed = done_hours(view).map(Found::into_field);
+    // A table of several trainees gives each one's hours; a single figure beside it would be
+    // one row's (a column header "Heures réalisées" over the first row).
+    fields.hours_completed = if table.as_ref().is_some_and(|t| t.value.len() > 1) {
+        None
+    } else {
+        done_hours(view).map(Found::into_field)
+    };
     fields.hours_by_trainee = table.map(Found::into_field);
 }
 
@@ -123,19 +137,32 @@ fn person_prefix(text: &str) -> Option<String> {
 }
 
 /// Hours the certificate says were done: after a label that says so, never a planned
-/// duration.
+/// duration. The ministry model's sentence ("qui s'est déroulée du … au … pour une durée de
+/// …") states the hours done; "a suivi la formation X d'une durée de 21 heures" may state the
+/// planned ones, so those looser phrasings are trusted less and refused when a planned word
+/// sits between. A certificate with a table per trainee leaves the hours to the table.
 fn done_hours(view: &DocView<'_>) -> Option<Found<Decimal>> {
     static DONE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"(duree|nombre d'heures|heures|temps)( de formation| totale?s?)?\s*(effectivement |reellement )?(suivie?s?|realisee?s?|effectuee?s?|accomplie?s?)|duree (effective|realisee)|a (effectivement )?suivi|a assiste a|a participe a|s'est deroulee?\b.{0,80}\bpour une duree de",
+            r"(duree|nombre d'heures|heures|temps)( de formation| totale?s?)?\s*(effectivement |reellement )?(suivie?s?|realisee?s?|effectuee?s?|accomplie?s?)\s*:|duree (effective|realisee)\s*:?|s'est deroulee?\b.{0,80}\bpour une duree de",
         )
     });
-    find_labeled(view, &DONE, &values::hours)
+    static LOOSE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\ba (effectivement )?suivi\b|\ba assiste a\b|\ba participe a\b"));
+    static PLANNED: LazyLock<Regex> =
+        LazyLock::new(|| re(r"prevue?s?|programmee?s?|theorique|planifiee?s?|d'une duree de"));
+    if let Some(found) = find_labeled(view, &DONE, &values::hours).into_iter().next() {
+        return Some(Found {
+            confidence: found.confidence.min(DONE_HOURS_CONFIDENCE),
+            ..found
+        });
+    }
+    find_labeled(view, &LOOSE, &values::hours)
         .into_iter()
-        .next()
-        .map(|mut f| {
-            f.confidence = f.confidence.min(DONE_HOURS_CONFIDENCE);
-            f
+        .find(|f| !PLANNED.is_match(&fold(&f.evidence).0))
+        .map(|f| Found {
+            confidence: f.confidence.min(LOOSE_DONE_HOURS_CONFIDENCE),
+            ..f
         })
 }
 
@@ -145,9 +172,16 @@ fn done_hours(view: &DocView<'_>) -> Option<Found<Decimal>> {
 /// in that column. A name met on several rows (one row per connection) has its durations
 /// summed.
 fn trainee_hours_table(view: &DocView<'_>) -> Option<Found<BTreeMap<String, Decimal>>> {
+    // The done column names hours done; a rate ("Taux de présence (%)") or a planned
+    // column ("Heures prévues") is none.
     static DONE_COLUMN: LazyLock<Regex> = LazyLock::new(|| {
         re(r"realisee?s?|effectuee?s?|suivie?s?|effective?s?|presence|assiduite|\btotal\b")
     });
+    static HOURS_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"heure|duree|temps|\bh\b"));
+    static NOT_DONE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"taux|%|prevue?s?|programmee?s?|theorique|planifiee?s?"));
+    static PLANNED_COLUMN: LazyLock<Regex> =
+        LazyLock::new(|| re(r"prevue?s?|programmee?s?|theorique|planifiee?s?"));
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:h(?:eures?)?)?\s*$")
             .expect("constant pattern")
@@ -157,6 +191,8 @@ fn trainee_hours_table(view: &DocView<'_>) -> Option<Found<BTreeMap<String, Deci
     // The header row met last: its page, its cells' centres, and which one heads the hours
     // done. A number right-aligned under a header belongs to the header nearest to it.
     let mut header: Option<(u32, Vec<f32>, usize)> = None;
+    // The page of a header row naming planned hours and no hours done.
+    let mut planned_header_page: Option<u32> = None;
     let mut ambiguous = false;
     let centre = |b: &dossier_layout::BBox| (b.x0 + b.x1) / 2.0;
     for (index, line) in view.lines.iter().enumerate() {
@@ -165,16 +201,30 @@ fn trainee_hours_table(view: &DocView<'_>) -> Option<Found<BTreeMap<String, Deci
             && cells
                 .iter()
                 .all(|c| !c.text.chars().any(|ch| ch.is_ascii_digit()))
-            && let Some(done) = cells
-                .iter()
-                .skip(1)
-                .rposition(|c| DONE_COLUMN.is_match(&fold(&c.text).0))
+            && let Some(done) = cells.iter().skip(1).rposition(|c| {
+                let folded = fold(&c.text).0;
+                DONE_COLUMN.is_match(&folded)
+                    && HOURS_WORD.is_match(&folded)
+                    && !NOT_DONE.is_match(&folded)
+            })
         {
             header = Some((
                 line.page,
                 cells.iter().map(|c| centre(&c.bbox)).collect(),
                 done + 1,
             ));
+            continue;
+        }
+        if cells.len() >= 2
+            && cells
+                .iter()
+                .all(|c| !c.text.chars().any(|ch| ch.is_ascii_digit()))
+            && cells.iter().skip(1).any(|c| {
+                let folded = fold(&c.text).0;
+                PLANNED_COLUMN.is_match(&folded) && HOURS_WORD.is_match(&folded)
+            })
+        {
+            planned_header_page = Some(line.page);
             continue;
         }
         let [name_cell, rest @ ..] = cells.as_slice() else {
@@ -223,8 +273,26 @@ fn trainee_hours_table(view: &DocView<'_>) -> Option<Found<BTreeMap<String, Deci
                     .min_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(_, v)| v)
             });
+        // Under a header of this page, only its done column speaks (a blank or "abs" done
+        // cell beside "35 h" planned is no 35 h done); a table whose header names planned
+        // hours and none done gives nothing.
+        let header_here = header
+            .as_ref()
+            .is_some_and(|(page, _, _)| *page == line.page)
+            || planned_header_page == Some(line.page);
+        // A subtotal row ("MARTIN Sophie | Total | 12 h 30") restates the rows above it.
+        let subtotal = rest.iter().any(|c| {
+            let folded = fold(&c.text).0;
+            crate::lexicon::cues(crate::lexicon::TOTALS, &crate::lexicon::words(&folded))
+                .iter()
+                .any(|m| m.cue == crate::lexicon::Cue::Total)
+        });
+        if subtotal {
+            continue;
+        }
         let durations: Vec<Decimal> = match in_done_column {
             Some(done) => vec![done],
+            None if header_here => Vec::new(),
             None => rest
                 .iter()
                 .filter_map(|c| dossier_parse::find_duration_hours(&c.text))

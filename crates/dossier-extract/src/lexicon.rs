@@ -360,6 +360,19 @@ pub(crate) const COLUMN_HEADS: &[(&str, (), f64)] = &[
     ("reference*", (), 1.0),
     ("lieu*", (), 1.0),
     ("signature*", (), 1.0),
+    // A programme's table heads ("Module | Objectifs pédagogiques", "Formation | Public visé").
+    ("contenu*", (), 1.0),
+    ("objectif*", (), 1.0),
+    ("programme*", (), 1.0),
+    ("descriptif*", (), 1.0),
+    ("modalite*", (), 1.0),
+    ("methode*", (), 1.0),
+    ("public*", (), 1.0),
+    ("prerequis", (), 1.0),
+    ("tarif*", (), 1.0),
+    ("cout*", (), 1.0),
+    ("observation*", (), 1.0),
+    ("commentaire*", (), 1.0),
 ];
 
 /// A cue found in a context, with the index of its first word in that context.

@@ -67,6 +67,7 @@ pub fn extract(text: &DocText) -> Extraction {
                     start_date: fields.start_date.take(),
                     end_date: fields.end_date.take(),
                     hours_by_trainee: fields.hours_by_trainee.take(),
+                    invalid_siret: fields.invalid_siret.take(),
                     ..Fields::default()
                 };
             }

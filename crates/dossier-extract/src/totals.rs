@@ -332,9 +332,21 @@ impl Context {
         let has = |list: &[CueMatch], cue: Cue| list.iter().any(|m| m.cue == cue);
         // Cues that take the number out of every role.
         let last_near = self.near.last().map(|m| m.cue);
-        let excluded = [Cue::Deposit, Cue::Balance, Cue::Other]
-            .iter()
-            .any(|c| has(&self.near, *c) || has(&self.label, *c))
+        // A deposit named after a role qualifies it ("Total TTC de l'acompte": a deposit
+        // invoice's own total); named first, it is a deduction ("Acompte versé TTC").
+        let deposit_after_role = |list: &[CueMatch]| {
+            let first_role = list
+                .iter()
+                .position(|m| matches!(m.cue, Cue::Ht | Cue::Vat | Cue::Ttc));
+            let first_deposit = list.iter().position(|m| m.cue == Cue::Deposit);
+            matches!((first_role, first_deposit), (Some(r), Some(d)) if r < d)
+        };
+        let deposit = |list: &[CueMatch]| has(list, Cue::Deposit) && !deposit_after_role(list);
+        let excluded = deposit(&self.near)
+            || deposit(&self.label)
+            || [Cue::Balance, Cue::Other]
+                .iter()
+                .any(|c| has(&self.near, *c) || has(&self.label, *c))
             || has(&self.after, Cue::Unit)
             // A column of unit prices ("P.U. HT", "Prix unitaire") holds no total.
             || has(&self.header, Cue::Unit)

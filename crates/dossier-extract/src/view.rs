@@ -277,7 +277,13 @@ fn key_cell_value<T>(
     if !whole {
         return None;
     }
-    let after = line.text().find(value_cell.text.as_str())?;
+    // The value cell is searched after the key's own text (a value repeating a word of its
+    // key must not be found inside the key).
+    let key_end = line
+        .text()
+        .find(key.text.as_str())
+        .map_or(0, |k| k + key.text.len());
+    let after = key_end + line.text()[key_end..].find(value_cell.text.as_str())?;
     let (value, start, end) = parse(&line.text()[after..])?;
     // The value must open its cell: a cell that only mentions it further on says more.
     if start > 3 {

@@ -37,8 +37,9 @@ pub const RULE_IDS: [&str; 23] = [
 
 /// Rules added by contract v1.1 (§7.3). A rulebook may give them a severity; one written
 /// for v1.0 that does not still loads, and they take their contract severity.
-pub const RULE_IDS_V1_1: [(&str, Severity); 2] = [
+pub const RULE_IDS_V1_1: [(&str, Severity); 3] = [
     ("uncertain_document_kind", Severity::Warning),
+    ("completion_hours_short", Severity::Warning),
     // Not the contract's (an addition of this service): a document the service failed to
     // read by its own fault. A warning: an adviser opens it; nobody is asked to upload again.
     ("internal_error", Severity::Warning),

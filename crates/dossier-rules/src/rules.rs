@@ -38,6 +38,7 @@ const RULES: &[Rule] = &[
     invoice_exceeds_quote,
     scheme_not_eligible,
     uncertain_document_kind,
+    completion_hours_short,
     internal_error,
 ];
 
@@ -995,10 +996,11 @@ fn request_after_start(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Shortest and longest half-day the planned hours may be shared into when a sheet prints no
-/// half-day lengths (a half-day of the fixtures, the wild corpus and the real sheets runs
-/// 3 to 4 hours): outside, the sheets do not cover the whole training (a 14-hour training
-/// with a sheet for its first day only would give 7 hours per half-day) and nothing is
-/// estimated.
+/// half-day lengths: the half-days of the fixtures, the wild corpus and the real sheets run
+/// 3 to 4 hours (4.5 leaves room for a 9-hour day). Outside, the sheets plainly do not cover
+/// the training (a 14-hour training with a sheet for its first day only gives 7 hours per
+/// half-day) and nothing is estimated; inside, a missing day can still hide, which is why an
+/// estimate always asks for a check and never passes.
 const MIN_ESTIMATED_HALF_DAY_HOURS: Decimal = Decimal::from_parts(2, 0, 0, false, 0);
 const MAX_ESTIMATED_HALF_DAY_HOURS: Decimal = Decimal::from_parts(45, 0, 0, false, 1);
 
@@ -1029,10 +1031,19 @@ fn signed_hours<'a>(
             );
         }
     }
-    let share = (!half_days.is_empty())
-        .then(|| ctx.request.training.hours / Decimal::from(half_days.len() as u64))
-        .filter(|h| (MIN_ESTIMATED_HALF_DAY_HOURS..=MAX_ESTIMATED_HALF_DAY_HOURS).contains(h))
-        .map(|h| h.round_dp(2).normalize());
+    let listed: usize = sheets
+        .iter()
+        .filter_map(|s| ctx.read(&s.fields.sessions))
+        .map(|f| f.value.len())
+        .sum();
+    // Two sheets listing the same half-day (the PDF and a photo of the same paper) would
+    // count its signatures twice: nothing is estimated then.
+    let overlapping = listed > half_days.len();
+    let planned = ctx.request.training.hours;
+    let count = Decimal::from(half_days.len() as u64);
+    let share = (!half_days.is_empty() && !overlapping)
+        .then(|| planned / count)
+        .filter(|h| (MIN_ESTIMATED_HALF_DAY_HOURS..=MAX_ESTIMATED_HALF_DAY_HOURS).contains(h));
     let mut totals: std::collections::BTreeMap<String, Decimal> = Default::default();
     let mut estimated = None;
     for sheet in &sheets {
@@ -1044,16 +1055,87 @@ fn signed_hours<'a>(
         }
         let counts = ctx.read(&sheet.fields.signed_half_days_by_trainee)?;
         let share = share?;
-        estimated = Some(share);
+        estimated = Some(share.round_dp(2).normalize());
         for (name, n) in &counts.value {
-            *totals.entry(name.clone()).or_default() += share * Decimal::from(*n);
+            // Multiplied before dividing: 6 half-days of a 20-hour training are 20 hours,
+            // not 6 × 3,33.
+            *totals.entry(name.clone()).or_default() += planned * Decimal::from(*n) / count;
         }
     }
     let totals = totals
         .into_iter()
-        .map(|(n, h)| (n, h.normalize()))
+        .map(|(n, h)| (n, h.round_dp(2).normalize()))
         .collect();
     Some((totals, sheets, estimated))
+}
+
+/// Contract v1.1 `completion_hours_short`: a certificat de réalisation or a connection log
+/// gives a trainee fewer hours than planned. One whose hours done cannot be read asks for a
+/// check too: it is the payment's legal evidence, never passed unread.
+fn completion_hours_short(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let planned = ctx.request.training.hours;
+    let pieces = ctx
+        .of_kind(DocumentKind::CompletionCertificate)
+        .chain(ctx.of_kind(DocumentKind::ConnectionLog));
+    for piece in pieces {
+        let (hours, field_evidence): (Vec<(String, Decimal)>, Option<Evidence>) =
+            if let Some(f) = ctx.read(&piece.fields.hours_by_trainee) {
+                (
+                    f.value.iter().map(|(n, h)| (n.clone(), *h)).collect(),
+                    Some(evidence(piece, f)),
+                )
+            } else if let Some(f) = ctx.read(&piece.fields.hours_completed) {
+                let names: Vec<String> = ctx
+                    .read(&piece.fields.trainee_names)
+                    .map(|n| n.value.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| vec!["le stagiaire".to_string()]);
+                (
+                    names.into_iter().map(|n| (n, f.value)).collect(),
+                    Some(evidence(piece, f)),
+                )
+            } else {
+                (Vec::new(), None)
+            };
+        let Some(field_evidence) = field_evidence else {
+            let message = format!(
+                "Les heures réalisées n'ont pas pu être lues sur {} ; contrôlez-les à la main.",
+                named(piece)
+            );
+            out.push(ctx.finding(
+                "completion_hours_short",
+                message,
+                vec![piece.document_id.clone()],
+                Vec::new(),
+            ));
+            continue;
+        };
+        let short: Vec<String> = hours
+            .iter()
+            .filter(|(_, h)| *h < planned)
+            .map(|(name, h)| {
+                format!(
+                    "{name} : {} sur {}",
+                    format_hours_fr(*h),
+                    format_hours_fr(planned)
+                )
+            })
+            .collect();
+        if short.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "{} atteste moins d'heures que prévu ({}) ; le montant finançable est à proratiser.",
+            capitalise(&named(piece)),
+            short.join(", ")
+        );
+        out.push(ctx.finding(
+            "completion_hours_short",
+            message,
+            vec![piece.document_id.clone()],
+            vec![field_evidence],
+        ));
+    }
 }
 
 fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -1114,6 +1196,29 @@ fn attendance(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .collect();
             let missing_trainees = (training.trainees as usize).saturating_sub(by_trainee.len());
             if short.is_empty() && missing_trainees == 0 {
+                // Hours estimated from the planned ones are no measurement: the sheets may
+                // lack a day, so the adviser confirms them (never a silent pass).
+                if let Some(share) = estimated {
+                    let message = format!(
+                        "La feuille d'émargement n'indique pas d'horaires : chaque demi-journée signée a été comptée pour {} (heures prévues réparties sur les demi-journées des feuilles) ; toutes les demi-journées listées sont signées, vérifiez que les feuilles couvrent toute la formation.",
+                        format_hours_fr(share)
+                    );
+                    let evidence: Vec<Evidence> = sheets
+                        .iter()
+                        .filter_map(|s| {
+                            s.fields
+                                .signed_half_days_by_trainee
+                                .as_ref()
+                                .map(|f| evidence(s, f))
+                        })
+                        .collect();
+                    out.push(ctx.finding(
+                        "attendance_hours_short",
+                        message,
+                        ids(&sheets),
+                        evidence,
+                    ));
+                }
                 return;
             }
             let mut parts: Vec<String> = short

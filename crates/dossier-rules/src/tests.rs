@@ -281,53 +281,98 @@ fn a_sheet_without_times_counts_each_signed_half_day_as_its_share_of_the_planned
     .flat_map(|d| [(*d, "am"), (*d, "pm")])
     .collect();
     let trainees = ["Ana", "Bea", "Cid", "Dan", "Eve", "Flo"];
+    let mut twelve = week.clone();
+    twelve.extend([("2026-08-29", "am"), ("2026-08-29", "pm")]);
+    let cid_misses_one = || -> Vec<(&'static str, u32)> {
+        trainees
+            .iter()
+            .map(|t| (*t, if *t == "Cid" { 9 } else { 10 }))
+            .collect()
+    };
     struct Case {
         name: &'static str,
         half_days: Vec<(&'static str, &'static str)>,
         signed: Vec<(&'static str, u32)>,
-        /// Whether `attendance_hours_short` fires, and a phrase its message must hold.
-        short: Option<&'static str>,
+        /// Sheets uploaded (the same sheet twice: a PDF and a photo of it).
+        copies: usize,
+        /// A phrase `attendance_hours_short`'s message must hold (an estimate always asks
+        /// for a check), and one it must not.
+        short: &'static str,
+        not: Option<&'static str>,
     }
     let cases = [
         Case {
-            name: "every half-day of the week signed",
+            name: "every half-day of the week signed: estimated, confirmed by hand",
             half_days: week.clone(),
             signed: trainees.iter().map(|t| (*t, 10)).collect(),
-            short: None,
+            copies: 1,
+            short: "vérifiez que les feuilles couvrent toute la formation",
+            not: None,
+        },
+        Case {
+            name: "the last day's sheet missing: 4,375 h per half-day looks plausible, still checked",
+            half_days: week[..8].to_vec(),
+            signed: trainees.iter().map(|t| (*t, 8)).collect(),
+            copies: 1,
+            short: "vérifiez que les feuilles couvrent toute la formation",
+            not: None,
+        },
+        Case {
+            name: "a share that does not divide: 12 half-days of 35 h, all signed, no 34,99 h",
+            half_days: twelve,
+            signed: trainees.iter().map(|t| (*t, 12)).collect(),
+            copies: 1,
+            short: "vérifiez que les feuilles couvrent",
+            not: Some("sur 35 h"),
+        },
+        Case {
+            name: "the same sheet uploaded twice: signatures not counted twice",
+            half_days: week.clone(),
+            signed: cid_misses_one(),
+            copies: 2,
+            short: "n'ont pas pu être mesurées",
+            not: None,
         },
         Case {
             name: "one afternoon missing: 31,5 h of 35 at 3,5 h per half-day",
             half_days: week.clone(),
-            signed: trainees
-                .iter()
-                .map(|t| (*t, if *t == "Cid" { 9 } else { 10 }))
-                .collect(),
-            short: Some("Cid : 31,5 h sur 35 h"),
+            signed: cid_misses_one(),
+            copies: 1,
+            short: "Cid : 31,5 h sur 35 h",
+            not: None,
         },
         Case {
             name: "a sheet of the first two days only: no share can be estimated",
             half_days: week[..4].to_vec(),
             signed: trainees.iter().map(|t| (*t, 4)).collect(),
-            short: Some("n'ont pas pu être mesurées"),
+            copies: 1,
+            short: "n'ont pas pu être mesurées",
+            not: None,
         },
     ];
     for case in cases {
-        let documents = vec![sheet_without_hours(&case.half_days, &case.signed)];
+        let documents = (0..case.copies)
+            .map(|_| sheet_without_hours(&case.half_days, &case.signed))
+            .collect();
         let verdict = check_dossier(&request, documents, &Rulebook::built_in());
         let short = verdict
             .findings
             .iter()
-            .find(|f| f.rule == "attendance_hours_short");
-        match (short, case.short) {
-            (None, None) => {}
-            (Some(f), Some(phrase)) => {
-                assert!(f.message.contains(phrase), "{}: {}", case.name, f.message)
-            }
-            (got, want) => panic!(
-                "{}: attendance_hours_short {:?}, want {want:?}",
+            .find(|f| f.rule == "attendance_hours_short")
+            .unwrap_or_else(|| panic!("{}: no attendance_hours_short", case.name));
+        assert!(
+            short.message.contains(case.short),
+            "{}: {}",
+            case.name,
+            short.message
+        );
+        if let Some(not) = case.not {
+            assert!(
+                !short.message.contains(not),
+                "{}: {}",
                 case.name,
-                got.map(|f| &f.message)
-            ),
+                short.message
+            );
         }
         assert_ne!(
             verdict.status,
@@ -335,5 +380,65 @@ fn a_sheet_without_times_counts_each_signed_half_day_as_its_share_of_the_planned
             "{}",
             case.name
         );
+    }
+}
+
+#[test]
+fn a_certificat_de_realisation_short_of_the_planned_hours_or_unread_asks_for_a_check() {
+    use dossier_contract::Severity::Warning;
+    // The payment dossier plans 35 hours.
+    let request = dossier_contract::parse_dossier_json(include_bytes!(
+        "../../../fixtures/dossiers/pass-payment/dossier.json"
+    ))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let certificate = |fields: serde_json::Value| -> dossier_contract::DocumentReport {
+        serde_json::from_value(serde_json::json!({
+            "document_id": "R",
+            "file": "certificat-realisation.pdf",
+            "kind": "completion_certificate",
+            "kind_confidence": 0.95,
+            "pages": 1,
+            "text_source": "text_layer",
+            "fields": fields,
+        }))
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let field = |value: serde_json::Value| serde_json::json!({"value": value, "confidence": 0.85, "page": 1, "evidence": "durée"});
+    let cases: [(&str, serde_json::Value, Option<&str>); 4] = [
+        (
+            "one trainee, all hours done",
+            serde_json::json!({"trainee_names": field(serde_json::json!(["Julie FABRE"])), "hours_completed": field(serde_json::json!("35"))}),
+            None,
+        ),
+        (
+            "one trainee, 28 h of 35",
+            serde_json::json!({"trainee_names": field(serde_json::json!(["Julie FABRE"])), "hours_completed": field(serde_json::json!("28"))}),
+            Some("Julie FABRE : 28 h sur 35 h"),
+        ),
+        (
+            "a table of trainees, one short",
+            serde_json::json!({"hours_by_trainee": field(serde_json::json!({"VIDAL Camille": "35", "ASTIER Jérôme": "31.5"}))}),
+            Some("ASTIER Jérôme : 31,5 h sur 35 h"),
+        ),
+        (
+            "no hours read",
+            serde_json::json!({}),
+            Some("n'ont pas pu être lues"),
+        ),
+    ];
+    for (name, fields, want) in cases {
+        let verdict = check_dossier(&request, vec![certificate(fields)], &Rulebook::built_in());
+        let found = verdict
+            .findings
+            .iter()
+            .find(|f| f.rule == "completion_hours_short");
+        match (found, want) {
+            (None, None) => {}
+            (Some(f), Some(phrase)) => {
+                assert!(f.message.contains(phrase), "{name}: {}", f.message);
+                assert_eq!(f.severity, Warning, "{name}");
+            }
+            (got, want) => panic!("{name}: {:?}, want {want:?}", got.map(|f| &f.message)),
+        }
     }
 }

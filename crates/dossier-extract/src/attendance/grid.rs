@@ -87,18 +87,21 @@ pub(super) fn grid(view: &DocView<'_>, context: &Context) -> Option<Marks> {
         };
         let name_limit = columns[0].center - spacing / 2.0;
         let last_header = &view.lines[index + header_lines - 1];
-        // Header cells over no half-day column ("Heures", "Observations"): their words in
-        // the rows are no marks of a half-day.
+        // Header cells beyond the half-day columns ("Heures", "Observations" on the right):
+        // their words in the rows are no marks of a half-day. (A date cell centred over its
+        // morning and afternoon lies between columns, not beyond them.)
+        let (first_centre, last_centre) =
+            columns.iter().fold((f32::MAX, f32::MIN), |(lo, hi), c| {
+                (lo.min(c.center), hi.max(c.center))
+            });
         let foreign: Vec<f32> = view.lines[index..index + header_lines]
             .iter()
             .flat_map(|l| &l.line.cells)
-            .filter(|c| c.bbox.x0 > name_limit)
-            .filter(|c| {
-                !columns
-                    .iter()
-                    .any(|col| c.bbox.x0 - 1.0 <= col.center && col.center <= c.bbox.x1 + 1.0)
-            })
             .map(|c| (c.bbox.x0 + c.bbox.x1) / 2.0)
+            .filter(|x| {
+                *x > last_centre + spacing / 2.0
+                    || (*x > name_limit && *x < first_centre - spacing / 2.0)
+            })
             .collect();
         let mut rows: Vec<Row> = Vec::new();
         let mut previous_y = last_header.line.bbox.y0;
@@ -519,12 +522,22 @@ fn times_row(view: &DocView<'_>, index: usize, columns: &mut [Column]) -> usize 
     if other.chars().filter(|c| c.is_alphabetic()).count() > MAX_OTHER_LETTERS {
         return 0;
     }
+    // A range belongs to the column it stands over: one range for the whole day ("9h00-
+    // 17h00") far from any column centre is no half-day's length.
+    let reach = match columns {
+        [a, b, ..] => (b.center - a.center).abs() / 2.0,
+        _ => SINGLE_COLUMN_WIDTH / 2.0,
+    };
     for (hours, center, _, _) in ranges {
-        if let Some(column) = columns.iter_mut().min_by(|a, b| {
-            (a.center - center)
-                .abs()
-                .total_cmp(&(b.center - center).abs())
-        }) {
+        if let Some(column) = columns
+            .iter_mut()
+            .min_by(|a, b| {
+                (a.center - center)
+                    .abs()
+                    .total_cmp(&(b.center - center).abs())
+            })
+            .filter(|c| (c.center - center).abs() <= reach)
+        {
             column.hours = Some(hours);
         }
     }

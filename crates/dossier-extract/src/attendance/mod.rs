@@ -107,15 +107,19 @@ pub(crate) fn extract_attendance(view: &DocView<'_>, fields: &mut Fields) {
     // The trainer signs the sheet too, often in a row of the grid under the trainees: that
     // row is the trainer's attendance, not a trainee's.
     if let Some(trainer) = &fields.trainer {
-        let letters = |s: &str| -> String {
-            crate::view::fold(s)
+        // Compared word by word in any order: "MARCHETTI Julien" is "Julien Marchetti".
+        let words = |s: &str| -> Vec<String> {
+            let mut words: Vec<String> = crate::view::fold(s)
                 .0
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .collect()
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            words.sort();
+            words
         };
-        let trainer = letters(&trainer.value);
-        marks.signatures.retain(|name, _| letters(name) != trainer);
+        let trainer = words(&trainer.value);
+        marks.signatures.retain(|name, _| words(name) != trainer);
         if marks.signatures.is_empty() {
             return;
         }

@@ -302,6 +302,46 @@ const CASES: &[Case] = &[
             ("hours_completed", None),
         ],
     },
+    Case {
+        name: "a table of planned hours only, and a rate of presence: no hours done read",
+        rows: &[
+            "CERTIFICAT DE RÉALISATION",
+            "atteste que les salariés désignés ci-dessous ont suivi l'action : Prise de parole en public",
+            "Nom et prénom du bénéficiaire | Heures prévues | Taux de présence (%)",
+            "VIDAL Camille | 35 h | 80",
+            "ASTIER Jérôme | 35 h | 100",
+        ],
+        column_width: 180.0,
+        kind: DocumentKind::CompletionCertificate,
+        want: &[("hours_by_trainee", None)],
+    },
+    Case {
+        name: "a platform's connections, one row each, and a subtotal per trainee",
+        rows: &[
+            "Relevé des connexions — plateforme Campus+",
+            "Apprenant | Date | Durée",
+            "Julie FABRE | 03/03/2026 | 1 h 15",
+            "Julie FABRE | 05/03/2026 | 2 h 45",
+            "Julie FABRE | Total | 4 h",
+            "Paul GIRARD | 03/03/2026 | 3 h",
+            "Paul GIRARD | Total | 3 h",
+        ],
+        column_width: 180.0,
+        kind: DocumentKind::ConnectionLog,
+        want: &[("hours_by_trainee", Some("Julie FABRE=4, Paul GIRARD=3"))],
+    },
+    Case {
+        name: "a number followed by a due date, not the invoice's date",
+        rows: &[
+            "Facture F-12 payable le 30/04/2026",
+            "Total HT | 100,00 €",
+            "TVA 20 % | 20,00 €",
+            "Total TTC | 120,00 €",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Invoice,
+        want: &[("invoice_date", None)],
+    },
 ];
 
 #[test]
