@@ -50,6 +50,15 @@ const SINGLE_COLUMN_WIDTH: f32 = 90.0;
 /// unsupported drawing), so "nobody signed" is not asserted.
 const BLANK_SHEET_CONFIDENCE: f64 = 0.45;
 
+/// OCR confidence under which a word of a scanned grid's header makes its columns doubtful:
+/// a phone photo whose signatures ran over the header read "matinMatin Après-midiapres" at
+/// 0.16 and lost a half-day column (`fixtures/wild/scans-smartphone`); clean headers of the
+/// real and generated scans read at 0.85 and above.
+const MIN_HEADER_CONFIDENCE: f32 = 0.5;
+/// Confidence of a grid whose header OCR read poorly: under the rules' 0.6, so its slots and
+/// hours are checked by hand rather than paid on columns that may be missing.
+const DOUBTFUL_HEADER_CONFIDENCE: f64 = 0.55;
+
 /// One trainee row as read, before its cells are judged.
 struct Row {
     name: String,
@@ -69,6 +78,7 @@ pub(super) fn grid(view: &DocView<'_>, context: &Context) -> Option<Marks> {
     let mut bbox: Option<BBox> = None;
     let mut any_text = false;
     let mut any_ink = false;
+    let mut doubtful_header = false;
     let mut index = 0;
     while index < view.lines.len() {
         let Some((columns, header_lines)) = header_columns(view, index, context) else {
@@ -80,6 +90,10 @@ pub(super) fn grid(view: &DocView<'_>, context: &Context) -> Option<Marks> {
         let scan = page.is_some_and(|p| p.source == TextSource::Ocr);
         let ink = view.ink(header.page);
         any_ink |= !ink.is_empty();
+        doubtful_header |= scan
+            && view.lines[index..index + header_lines]
+                .iter()
+                .any(|l| l.line.confidence < MIN_HEADER_CONFIDENCE);
         let spacing = if columns.len() > 1 {
             (columns[1].center - columns[0].center).abs()
         } else {
@@ -175,6 +189,8 @@ pub(super) fn grid(view: &DocView<'_>, context: &Context) -> Option<Marks> {
     let (slots, signatures) = ordered(slots, marks);
     let confidence = if !any_text && !any_ink {
         BLANK_SHEET_CONFIDENCE
+    } else if doubtful_header {
+        DOUBTFUL_HEADER_CONFIDENCE
     } else {
         GRID_CONFIDENCE
     };

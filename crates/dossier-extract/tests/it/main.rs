@@ -408,3 +408,27 @@ fn letters_ocr_made_of_a_signature_sign_their_cell() {
     let hours = read(false).unwrap_or_else(|| panic!("no hours"));
     assert!(hours.confidence < 0.6, "{hours:?}");
 }
+
+#[test]
+fn a_scanned_grid_whose_header_reads_poorly_is_not_trusted() {
+    // Signatures ran over the header of a photographed sheet: its words read at 0.2, and a
+    // half-day column may be missing. The rows read well; the slot counts must stay below
+    // the rules' threshold (0.6) all the same.
+    let rows = sheet(&[
+        "Stagiaire | 27/07/2026 matin | 27/07/2026 après-midi",
+        "Inès FAURE | Signé | Signé",
+        "Yanis MERCIER | Signé | Signé",
+    ]);
+    let mut text = page(&rows, TextSource::Ocr, 0.95);
+    for line in &mut text.pages[0].lines {
+        if line.text.starts_with("Stagiaire") {
+            line.confidence = 0.2;
+        }
+    }
+    let fields = extract(&text).fields;
+    let signed = fields
+        .signed_slots
+        .as_ref()
+        .map(|f| (f.value, f.confidence));
+    assert!(signed.is_some_and(|(n, c)| n == 4 && c < 0.6), "{signed:?}");
+}
