@@ -182,10 +182,8 @@ fn trainee_hours_table(view: &DocView<'_>) -> Option<Found<BTreeMap<String, Deci
         LazyLock::new(|| re(r"taux|%|prevue?s?|programmee?s?|theorique|planifiee?s?"));
     static PLANNED_COLUMN: LazyLock<Regex> =
         LazyLock::new(|| re(r"prevue?s?|programmee?s?|theorique|planifiee?s?"));
-    static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:h(?:eures?)?)?\s*$")
-            .expect("constant pattern")
-    });
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:h(?:eures?)?)?\s*$"));
     let mut hours: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut first: Option<Found<()>> = None;
     // The header row met last: its page, its cells' centres, and which one heads the hours
