@@ -82,9 +82,13 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     let mut valid_until = find_labeled(view, &VALID_UNTIL, &values::date)
         .into_iter()
         .next();
+    // The first certification of a renewed certificate ("Date de certification initiale
+    // 18/03/2020") is not this certificate's date of issue.
+    static INITIAL: LazyLock<Regex> =
+        LazyLock::new(|| re(r"initiale?\b|premiere (emission|certification)"));
     let mut issued = find_labeled(view, &ISSUED, &values::date)
         .into_iter()
-        .next();
+        .find(|f| !INITIAL.is_match(&view.lines[f.line_index].folded));
     // "valable du 01/08/2025 au 31/07/2028".
     if valid_until.is_none() || issued.is_none() {
         static VALIDITY: LazyLock<Regex> =
@@ -252,6 +256,12 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
         )
     });
 
+    const TICK_MARKS: [char; 4] = ['✔', '✓', '☑', '☒'];
+    const CROSS_MARKS: [char; 2] = ['✘', '✗'];
+    static NOT_CONCERNED: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^[^a-z]*(non concerne|non\b|sans objet)"));
+    let ticks_and_crosses = view.lines.iter().any(|l| l.folded.contains(['✔', '✓']))
+        && view.lines.iter().any(|l| l.folded.contains(CROSS_MARKS));
     // The categories follow their heading; a word that reads like a heading elsewhere (the
     // sites "inclus dans le périmètre de la certification" after the list) has none after it,
     // so each heading is tried in turn, then the whole document with less confidence.
@@ -276,6 +286,17 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
                         continue;
                     }
                     if UNTICKED.is_match(&line.folded[..m.start()]) {
+                        continue;
+                    }
+                    // A list marked ✔ for yes marks no with ✘ ("✘ Bilans de compétences –
+                    // non concerné"); "non concerné" after the words says it too.
+                    let crossed = ticks_and_crosses
+                        && line.folded[..m.start()]
+                            .chars()
+                            .rev()
+                            .find(|c| TICK_MARKS.contains(c) || CROSS_MARKS.contains(c))
+                            .is_some_and(|c| CROSS_MARKS.contains(&c));
+                    if crossed || NOT_CONCERNED.is_match(&line.folded[m.end()..]) {
                         continue;
                     }
                     if !found.iter().any(|(n, _)| *n == name) {

@@ -33,6 +33,7 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
         "quote_date" => fields.quote_date.as_ref().map(|f| f.value.to_string()),
         "issued_on" => fields.issued_on.as_ref().map(|f| f.value.to_string()),
         "valid_until" => fields.valid_until.as_ref().map(|f| f.value.to_string()),
+        "categories" => fields.categories.as_ref().map(|f| f.value.join(", ")),
         "hours_completed" => fields.hours_completed.as_ref().map(|f| f.value.to_string()),
         "signed_on" => fields.signed_on.as_ref().map(|f| f.value.to_string()),
         "action_nature" => fields.action_nature.as_ref().map(|f| f.value.clone()),
@@ -341,6 +342,40 @@ const CASES: &[Case] = &[
         column_width: 280.0,
         kind: DocumentKind::Invoice,
         want: &[("invoice_date", None)],
+    },
+    Case {
+        name: "a renewal: the initial certification date is not the issue date; ✘ marks no",
+        rows: &[
+            "Certificat de conformité — Référentiel National Qualité – Qualiopi",
+            "Certificat n° QE/2026/RNQ/1182",
+            "Titulaire : Lumen Compétences",
+            "SIRET 09281590139629",
+            "Catégories d'actions :",
+            "✔ Actions de formation",
+            "✘ Bilans de compétences – non concerné",
+            "✘ Actions de VAE – non concerné",
+            "Date de certification initiale : 18/03/2020",
+            "Date d'émission : 18/03/2026",
+            "Date d'expiration : 17/03/2029",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[
+            ("issued_on", Some("2026-03-18")),
+            ("categories", Some("training_actions")),
+        ],
+    },
+    Case {
+        name: "a provider's name followed by its address after a dash",
+        rows: &[
+            "FEUILLE D'ÉMARGEMENT",
+            "Organisme : Cap Nord Formation – 41 rue du Port, 59000 Lille",
+            "Stagiaire | 27/07/2026 matin | 27/07/2026 après-midi",
+            "Inès FAURE | Signé | Signé",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::AttendanceSheet,
+        want: &[("provider_name", Some("Cap Nord Formation"))],
     },
 ];
 
