@@ -9,7 +9,7 @@ use dossier_contract::{Field, Fields};
 use regex::Regex;
 
 use crate::values;
-use crate::view::{DocView, Found, find_labeled, found_at, re};
+use crate::view::{DocView, Found, find_labeled, fold, found_at, re};
 
 /// Certifying bodies and labelling instances named in public lists (domain rule QUAL-03),
 /// as (folded pattern, canonical name). Kept in sync with the rulebook's accredited list.
@@ -126,6 +126,82 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     fields.provider_name = holder(view)
         .map(Found::into_field)
         .or(fields.provider_name.take());
+    drop_certifier_identifiers(view, fields);
+}
+
+/// A certificate prints its certifier's own legal notice ("Qualitias Évaluation SAS · … ·
+/// SIRET 478 461 684 00019 · Accréditation COFRAC n° 5-0698"): identifiers read on that line
+/// are the certifier's, not the provider's. The provider's SIRET is then another one printed
+/// off the certifier's lines, or none (a certificate may give the holder's SIREN only).
+fn drop_certifier_identifiers(view: &DocView<'_>, fields: &mut Fields) {
+    static ACCREDITATION: LazyLock<Regex> = LazyLock::new(|| re(r"\bcofrac\b|accreditation"));
+    /// Letters of the certifier's name's first word that identify its notice line ("Afnor",
+    /// "Qualitias"); shorter words ("SAS", "Le") name nobody.
+    const MIN_NAME_WORD_LETTERS: usize = 5;
+    let certifier_word = fields.certifier.as_ref().and_then(|c| {
+        fold(&c.value)
+            .0
+            .split(|ch: char| !ch.is_alphanumeric())
+            .find(|w| w.chars().count() >= MIN_NAME_WORD_LETTERS)
+            .map(str::to_string)
+    });
+    let certifier_line = |line: &crate::view::LineView<'_>| {
+        ACCREDITATION.is_match(&line.folded)
+            || certifier_word.as_ref().is_some_and(|w| {
+                line.folded
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|x| x == w)
+            })
+    };
+    let Some(siret) = &fields.provider_siret else {
+        return;
+    };
+    // The holder's SIREN printed as such and a SIRET of another company: that SIRET is
+    // someone else's (the certifier's footer); the holder's, if printed, starts with its SIREN.
+    if let Some(siren) = &fields.provider_siren
+        && !siret.value.starts_with(&siren.value)
+    {
+        let siren = siren.value.clone();
+        fields.provider_siret = view.lines.iter().enumerate().find_map(|(index, line)| {
+            let m = dossier_parse::find_siret(line.text())
+                .into_iter()
+                .find(|m| m.value.starts_with(&siren))?;
+            Some(found_at(view, index, m.value, m.start, m.end, 0.85).into_field())
+        });
+        return;
+    }
+    let on_certifier_line = view
+        .lines
+        .iter()
+        .filter(|l| l.text().contains(&siret.evidence) || siret.evidence.contains(l.text().trim()))
+        .any(|l| {
+            certifier_line(l)
+                && !fields
+                    .provider_name
+                    .as_ref()
+                    .is_some_and(|p| l.folded.contains(&fold(&p.value).0))
+        });
+    if !on_certifier_line {
+        return;
+    }
+    let certifier_siren = siret.value.get(..9).map(str::to_string);
+    fields.provider_siret = view.lines.iter().enumerate().find_map(|(index, line)| {
+        if certifier_line(line) {
+            return None;
+        }
+        let m = dossier_parse::find_siret(line.text()).into_iter().next()?;
+        Some(found_at(view, index, m.value, m.start, m.end, 0.85).into_field())
+    });
+    if fields
+        .provider_siren
+        .as_ref()
+        .is_some_and(|s| Some(&s.value) == certifier_siren.as_ref())
+    {
+        fields.provider_siren = fields.provider_siret.as_ref().map(|siret| Field {
+            value: siret.value.get(..9).unwrap_or_default().to_string(),
+            ..siret.clone()
+        });
+    }
 }
 
 /// The place and date a document was signed at ("Fait à PARIS le 05 novembre 2024", "Le
