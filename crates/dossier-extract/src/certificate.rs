@@ -76,7 +76,7 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     });
     static ISSUED: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"delivre le|date de delivrance|date d'(emission|edition|effet|octroi)|edite le|emis le|date de (la )?certification|date initiale|valable (a compter )?du|a compter du|debut de (validite|certification)|date de debut|date de decision|\bdate\s*:",
+            r"delivre le|date de delivrance|date d'(emission|edition|effet|octroi)|edite le|emis le|date de (la )?certification|valable (a compter )?du|a compter du|debut de (validite|certification)|date de debut|date de decision|\bdate\s*:",
         )
     });
     let mut valid_until = find_labeled(view, &VALID_UNTIL, &values::date)
@@ -130,79 +130,84 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
 }
 
 /// A certificate prints its certifier's own legal notice ("Qualitias Évaluation SAS · … ·
-/// SIRET 478 461 684 00019 · Accréditation COFRAC n° 5-0698"): identifiers read on that line
-/// are the certifier's, not the provider's. The provider's SIRET is then another one printed
-/// off the certifier's lines, or none (a certificate may give the holder's SIREN only).
+/// SIRET 478 461 684 00019 · Accréditation COFRAC n° 5-0698"): a SIRET read on that line is
+/// the certifier's, not the provider's. So is a SIRET whose SIREN differs from the holder's
+/// SIREN printed off the certifier's lines. Such a SIRET is dropped; another one printed off
+/// the certifier's lines replaces it, trusted only when it starts with the holder's SIREN
+/// (otherwise it is shown, under the rules' threshold, for the adviser).
 fn drop_certifier_identifiers(view: &DocView<'_>, fields: &mut Fields) {
     static ACCREDITATION: LazyLock<Regex> = LazyLock::new(|| re(r"\bcofrac\b|accreditation"));
-    /// Letters of the certifier's name's first word that identify its notice line ("Afnor",
-    /// "Qualitias"); shorter words ("SAS", "Le") name nobody.
-    const MIN_NAME_WORD_LETTERS: usize = 5;
-    let certifier_word = fields.certifier.as_ref().and_then(|c| {
-        fold(&c.value)
-            .0
-            .split(|ch: char| !ch.is_alphanumeric())
-            .find(|w| w.chars().count() >= MIN_NAME_WORD_LETTERS)
-            .map(str::to_string)
-    });
+    let certifier_name = fields
+        .certifier
+        .as_ref()
+        .map(|c| fold(&c.value).0)
+        .filter(|n| n.chars().filter(|c| c.is_alphabetic()).count() >= MIN_CERTIFIER_NAME_LETTERS);
     let certifier_line = |line: &crate::view::LineView<'_>| {
         ACCREDITATION.is_match(&line.folded)
-            || certifier_word.as_ref().is_some_and(|w| {
-                line.folded
-                    .split(|c: char| !c.is_alphanumeric())
-                    .any(|x| x == w)
-            })
+            || certifier_name
+                .as_ref()
+                .is_some_and(|n| line.folded.contains(n.as_str()))
+    };
+    let line_of = |field: &Field<String>| {
+        view.lines.iter().find(|l| {
+            l.page == field.page
+                && field.bbox.is_some_and(|[x0, y0, x1, y1]| {
+                    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+                    let b = l.line.bbox;
+                    b.x0 <= cx && cx <= b.x1 && b.y0 <= cy && cy <= b.y1
+                })
+        })
     };
     let Some(siret) = &fields.provider_siret else {
         return;
     };
-    // The holder's SIREN printed as such and a SIRET of another company: that SIRET is
-    // someone else's (the certifier's footer); the holder's, if printed, starts with its SIREN.
-    if let Some(siren) = &fields.provider_siren
-        && !siret.value.starts_with(&siren.value)
-    {
-        let siren = siren.value.clone();
-        fields.provider_siret = view.lines.iter().enumerate().find_map(|(index, line)| {
-            let m = dossier_parse::find_siret(line.text())
-                .into_iter()
-                .find(|m| m.value.starts_with(&siren))?;
-            Some(found_at(view, index, m.value, m.start, m.end, 0.85).into_field())
-        });
+    // The holder's SIREN, when printed off the certifier's lines.
+    let holder_siren = fields
+        .provider_siren
+        .as_ref()
+        .filter(|s| line_of(s).is_some_and(|l| !certifier_line(l)))
+        .filter(|s| !siret.value.starts_with(&s.value))
+        .map(|s| s.value.clone());
+    let on_certifier_line = line_of(siret).is_some_and(certifier_line);
+    if !on_certifier_line && holder_siren.is_none() {
         return;
     }
-    let on_certifier_line = view
-        .lines
-        .iter()
-        .filter(|l| l.text().contains(&siret.evidence) || siret.evidence.contains(l.text().trim()))
-        .any(|l| {
-            certifier_line(l)
-                && !fields
-                    .provider_name
-                    .as_ref()
-                    .is_some_and(|p| l.folded.contains(&fold(&p.value).0))
-        });
-    if !on_certifier_line {
-        return;
-    }
-    let certifier_siren = siret.value.get(..9).map(str::to_string);
+    let rejected = siret.value.get(..9).unwrap_or_default().to_string();
     fields.provider_siret = view.lines.iter().enumerate().find_map(|(index, line)| {
         if certifier_line(line) {
             return None;
         }
-        let m = dossier_parse::find_siret(line.text()).into_iter().next()?;
-        Some(found_at(view, index, m.value, m.start, m.end, 0.85).into_field())
+        let m = dossier_parse::find_siret(line.text())
+            .into_iter()
+            .find(|m| !m.value.starts_with(&rejected))?;
+        let confidence = if holder_siren
+            .as_ref()
+            .is_some_and(|s| m.value.starts_with(s))
+        {
+            HOLDER_SIRET_CONFIDENCE
+        } else {
+            UNCONFIRMED_SIRET_CONFIDENCE
+        };
+        Some(found_at(view, index, m.value, m.start, m.end, confidence).into_field())
     });
+    // A SIREN taken from the dropped SIRET goes with it.
     if fields
         .provider_siren
         .as_ref()
-        .is_some_and(|s| Some(&s.value) == certifier_siren.as_ref())
+        .is_some_and(|s| s.value == rejected)
     {
-        fields.provider_siren = fields.provider_siret.as_ref().map(|siret| Field {
-            value: siret.value.get(..9).unwrap_or_default().to_string(),
-            ..siret.clone()
-        });
+        fields.provider_siren = None;
     }
 }
+
+/// Letters a certifier's name must have to identify its notice line by containment ("AB
+/// Certification" is 14; shorter readings are fragments that would match other lines).
+const MIN_CERTIFIER_NAME_LETTERS: usize = 8;
+/// Confidence of a replacement SIRET that starts with the holder's printed SIREN.
+const HOLDER_SIRET_CONFIDENCE: f64 = 0.85;
+/// Confidence of a replacement SIRET nothing ties to the holder: shown to the adviser, under
+/// the rules' 0.6.
+const UNCONFIRMED_SIRET_CONFIDENCE: f64 = 0.55;
 
 /// The place and date a document was signed at ("Fait à PARIS le 05 novembre 2024", "Le
 /// Plessis-Robinson, le 10 avril 2026"), read as the date.
@@ -332,12 +337,24 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
         )
     });
 
-    const TICK_MARKS: [char; 4] = ['✔', '✓', '☑', '☒'];
+    const TICK_MARKS: [char; 3] = ['✔', '✓', '☑'];
     const CROSS_MARKS: [char; 2] = ['✘', '✗'];
     static NOT_CONCERNED: LazyLock<Regex> =
-        LazyLock::new(|| re(r"^[^a-z]*(non concerne|non\b|sans objet)"));
-    let ticks_and_crosses = view.lines.iter().any(|l| l.folded.contains(['✔', '✓']))
+        LazyLock::new(|| re(r"^[^a-z]*(non concerne|non\s*$|sans objet)"));
+    let ticks_and_crosses = view.lines.iter().any(|l| l.folded.contains(TICK_MARKS))
         && view.lines.iter().any(|l| l.folded.contains(CROSS_MARKS));
+    // Whether the category words at `start..end` of a folded line are marked as not
+    // certified: an empty box before them, a ✘ in a list marked ✔ for yes, or "non
+    // concerné" after them.
+    let not_ticked = |folded: &str, start: usize, end: usize| {
+        let crossed = ticks_and_crosses
+            && folded[..start]
+                .chars()
+                .rev()
+                .find(|c| TICK_MARKS.contains(c) || CROSS_MARKS.contains(c))
+                .is_some_and(|c| CROSS_MARKS.contains(&c));
+        UNTICKED.is_match(&folded[..start]) || crossed || NOT_CONCERNED.is_match(&folded[end..])
+    };
     // The categories follow their heading; a word that reads like a heading elsewhere (the
     // sites "inclus dans le périmètre de la certification" after the list) has none after it,
     // so each heading is tried in turn, then the whole document with less confidence.
@@ -361,18 +378,7 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
                     }) {
                         continue;
                     }
-                    if UNTICKED.is_match(&line.folded[..m.start()]) {
-                        continue;
-                    }
-                    // A list marked ✔ for yes marks no with ✘ ("✘ Bilans de compétences –
-                    // non concerné"); "non concerné" after the words says it too.
-                    let crossed = ticks_and_crosses
-                        && line.folded[..m.start()]
-                            .chars()
-                            .rev()
-                            .find(|c| TICK_MARKS.contains(c) || CROSS_MARKS.contains(c))
-                            .is_some_and(|c| CROSS_MARKS.contains(&c));
-                    if crossed || NOT_CONCERNED.is_match(&line.folded[m.end()..]) {
+                    if not_ticked(&line.folded, m.start(), m.end()) {
                         continue;
                     }
                     if !found.iter().any(|(n, _)| *n == name) {
@@ -387,7 +393,7 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
             // The article that defines the categories numbers them: L.6313-1 1° to 4°.
             for caps in LEGAL_CATEGORY.captures_iter(&line.folded) {
                 let Some(whole) = caps.get(0) else { continue };
-                if UNTICKED.is_match(&line.folded[..whole.start()]) {
+                if not_ticked(&line.folded, whole.start(), whole.end()) {
                     continue;
                 }
                 let name = match caps.get(1).map(|m| m.as_str()) {

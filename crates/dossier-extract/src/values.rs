@@ -99,7 +99,7 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
     let rest = &text[start..];
     static STOP: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"(?i)\s+(siret|siren|n°|nda|tel|tél|email|e-mail|adresse|date|durée|duree)\b|\s+(session |seance |séance )?(du|le|les) \d+\b|\s\(\d+\s*(h|j|jours?|journées?|heures?|stagiaires?|personnes?|participants?)\b|\s[-–—]\s+(\d+|un|une|deux|trois)\s*(h|j|jours?|journées?|journees?|heures?|stagiaires?|personnes?|participants?|sessions?|collaborateurs?)\b|\s[-–—]\s+\d|\s{2,}|\s\|\s|[,;]\s|\.{3,}|_{3,}|…",
+            r"(?i)\s+(siret|siren|n°|nda|tel|tél|email|e-mail|adresse|date|durée|duree)\b|\s+(session |seance |séance )?(du|le|les) \d+\b|\s\(\d+\s*(h|j|jours?|journées?|heures?|stagiaires?|personnes?|participants?)\b|\s[-–—]\s+(\d+|un|une|deux|trois)\s*(h|j|jours?|journées?|journees?|heures?|stagiaires?|personnes?|participants?|sessions?|collaborateurs?)\b|\s[-–—]\s+\d+\s*(bis|ter)?,?\s*(rue|av\.?|avenue|bd|boulevard|chemin|place|all[ée]e|route|impasse|quai|cours|parc|z\.?[ai]\.?)\s|\s[-–—]\s+\d{5}\s|\s{2,}|\s\|\s|[,;]\s|\.{3,}|_{3,}|…",
         )
     });
     let end = STOP.find(rest).map_or(rest.len(), |m| m.start());

@@ -380,6 +380,35 @@ const CASES: &[Case] = &[
         want: &[("provider_name", Some("Cap Nord Formation"))],
     },
     Case {
+        name: "a title whose dash is followed by a number that is no address",
+        rows: &[
+            "DEVIS N° D-2026-061 du 03/02/2026",
+            "Formation : Word – 2016 perfectionnement",
+            "Durée : 7 heures",
+            "Total HT | 700,00 €",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::Quote,
+        want: &[("training_title", Some("Word – 2016 perfectionnement"))],
+    },
+    Case {
+        name: "a ✘ category also named by its article is still not certified",
+        rows: &[
+            "Certificat de conformité — Référentiel National Qualité",
+            "Certificat n° QE/2026/RNQ/1191",
+            "Titulaire : Lumen Compétences",
+            "SIRET 09281590139629",
+            "Catégories d'actions :",
+            "☑ Actions de formation (art. L.6313-1 1°)",
+            "✘ Bilans de compétences (art. L.6313-1 2°) – non concerné",
+            "Date d'émission : 18/03/2026",
+            "Date d'expiration : 17/03/2029",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[("categories", Some("training_actions"))],
+    },
+    Case {
         name: "a certificate giving the holder's SIREN and its certifier's SIRET in the footer",
         rows: &[
             "CERTIFICAT",
