@@ -86,9 +86,29 @@ pub(crate) fn extract_certificate(view: &DocView<'_>, fields: &mut Fields) {
     // 18/03/2020") is not this certificate's date of issue.
     static INITIAL: LazyLock<Regex> =
         LazyLock::new(|| re(r"initiale?\b|premiere (emission|certification)"));
+    // Only the words just before the date speak (a merged line may hold both dates:
+    // "Date de certification initiale : 18/03/2020   Date d'émission : 18/03/2026").
+    let label_before = |f: &Found<chrono::NaiveDate>| -> String {
+        /// Words before a date that make its label.
+        const LABEL_WORDS: usize = 6;
+        let words: Vec<&str> = view.lines[f.line_index]
+            .line
+            .words
+            .iter()
+            .filter(|w| w.bbox.x1 <= f.bbox.x0 + 0.5)
+            .map(|w| w.text.as_str())
+            .collect();
+        // The label starts after the previous value on the line, if any.
+        let from = words
+            .iter()
+            .rposition(|w| w.chars().any(|c| c.is_ascii_digit()))
+            .map_or(0, |i| i + 1)
+            .max(words.len().saturating_sub(LABEL_WORDS));
+        fold(&words[from..].join(" ")).0
+    };
     let mut issued = find_labeled(view, &ISSUED, &values::date)
         .into_iter()
-        .find(|f| !INITIAL.is_match(&view.lines[f.line_index].folded));
+        .find(|f| !INITIAL.is_match(&label_before(f)));
     // "valable du 01/08/2025 au 31/07/2028".
     if valid_until.is_none() || issued.is_none() {
         static VALIDITY: LazyLock<Regex> =

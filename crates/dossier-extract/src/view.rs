@@ -352,7 +352,10 @@ pub(crate) fn find_labeled<T>(
                         after + end,
                         0.95,
                     ));
-                    break;
+                    // A line may pair several labels with their values ("Date de
+                    // certification initiale : … | Date d'émission : …"): the next label
+                    // match of the line is tried too.
+                    continue;
                 }
             }
             let below = || {

@@ -368,6 +368,21 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a renewal's two dates on one line: the issue date is the second",
+        rows: &[
+            "Certificat de conformité — Référentiel National Qualité – Qualiopi",
+            "Certificat n° QE/2026/RNQ/1192",
+            "Titulaire : Lumen Compétences",
+            "SIRET 09281590139629",
+            "Catégories d'actions : ✔ Actions de formation",
+            "Date de certification initiale : 18/03/2020 | Date d'émission : 18/03/2026",
+            "Date d'expiration : 17/03/2029",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[("issued_on", Some("2026-03-18"))],
+    },
+    Case {
         name: "a provider's name followed by its address after a dash",
         rows: &[
             "FEUILLE D'ÉMARGEMENT",
