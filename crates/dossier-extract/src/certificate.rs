@@ -178,6 +178,14 @@ fn drop_certifier_identifiers(view: &DocView<'_>, fields: &mut Fields) {
                 })
         })
     };
+    // A VAT number on the certifier's notice is the certifier's too.
+    if fields
+        .provider_vat_number
+        .as_ref()
+        .is_some_and(|v| line_of(v).is_some_and(certifier_line))
+    {
+        fields.provider_vat_number = None;
+    }
     let Some(siret) = &fields.provider_siret else {
         return;
     };

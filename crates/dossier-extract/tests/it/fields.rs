@@ -36,6 +36,7 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
         "categories" => fields.categories.as_ref().map(|f| f.value.join(", ")),
         "provider_siret" => fields.provider_siret.as_ref().map(|f| f.value.clone()),
         "provider_siren" => fields.provider_siren.as_ref().map(|f| f.value.clone()),
+        "provider_vat_number" => fields.provider_vat_number.as_ref().map(|f| f.value.clone()),
         "hours_completed" => fields.hours_completed.as_ref().map(|f| f.value.to_string()),
         "signed_on" => fields.signed_on.as_ref().map(|f| f.value.to_string()),
         "action_nature" => fields.action_nature.as_ref().map(|f| f.value.clone()),
@@ -452,11 +453,14 @@ const CASES: &[Case] = &[
             "Catégories d'actions : ✔ Actions de formation",
             "Date d'émission : 18/03/2026",
             "Date d'expiration : 17/03/2029",
-            "Qualitias Évaluation SAS · 5 quai de la Fosse, 44000 Nantes · SIRET 03340187801755 · Accréditation COFRAC n° 5-0698",
+            "Qualitias Évaluation SAS · 5 quai de la Fosse, 44000 Nantes · SIRET 03340187801755 · TVA FR87033401878 · Accréditation COFRAC n° 5-0698",
         ],
         column_width: 280.0,
         kind: DocumentKind::QualiopiCertificate,
-        want: &[("provider_siret", Some("09281590139629"))],
+        want: &[
+            ("provider_siret", Some("09281590139629")),
+            ("provider_vat_number", None),
+        ],
     },
 ];
 
