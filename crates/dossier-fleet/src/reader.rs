@@ -661,8 +661,10 @@ mod tests {
 
     #[test]
     fn a_reader_out_of_memory_makes_the_document_unreadable_for_memory() {
+        // The fake reader waits for its document before dying, as a real one does: its
+        // dying words written at start-up could be cleared with an earlier document's.
         let pool = pool(
-            "echo 'memory allocation of 3600000000 bytes failed' >&2; kill -ABRT $$",
+            "head -c 1 > /dev/null; echo 'memory allocation of 3600000000 bytes failed' >&2; kill -ABRT $$",
             10,
         );
         let reason = reason(&pool).unwrap_or_else(|e| panic!("{e}"));
