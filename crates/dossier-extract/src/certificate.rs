@@ -168,16 +168,7 @@ fn drop_certifier_identifiers(view: &DocView<'_>, fields: &mut Fields) {
                 .as_ref()
                 .is_some_and(|n| line.folded.contains(n.as_str()))
     };
-    let line_of = |field: &Field<String>| {
-        view.lines.iter().find(|l| {
-            l.page == field.page
-                && field.bbox.is_some_and(|[x0, y0, x1, y1]| {
-                    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-                    let b = l.line.bbox;
-                    b.x0 <= cx && cx <= b.x1 && b.y0 <= cy && cy <= b.y1
-                })
-        })
-    };
+    let line_of = |field: &Field<String>| crate::view::line_of_field(view, field).map(|(_, l)| l);
     // A VAT number on the certifier's notice is the certifier's too.
     if fields
         .provider_vat_number

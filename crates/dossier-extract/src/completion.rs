@@ -21,6 +21,10 @@ use crate::commercial::{training_period, training_title};
 use crate::values;
 use crate::view::{DocView, Found, find_labeled, fold, re};
 
+/// Words that say hours were planned, not done ("Heures prévues", "durée théorique").
+static PLANNED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"prevue?s?|programmee?s?|theorique|planifiee?s?"));
+
 /// Confidence of hours read after a label that says they were done.
 const DONE_HOURS_CONFIDENCE: f64 = 0.85;
 /// Confidence of hours read after "a suivi", "a participé à": usable, never sure (the
@@ -149,8 +153,8 @@ fn done_hours(view: &DocView<'_>) -> Option<Found<Decimal>> {
     });
     static LOOSE: LazyLock<Regex> =
         LazyLock::new(|| re(r"\ba (effectivement )?suivi\b|\ba assiste a\b|\ba participe a\b"));
-    static PLANNED: LazyLock<Regex> =
-        LazyLock::new(|| re(r"prevue?s?|programmee?s?|theorique|planifiee?s?|d'une duree de"));
+    // "d'une durée de …" announces the action's length, planned as often as done.
+    static ANNOUNCED: LazyLock<Regex> = LazyLock::new(|| re(r"d'une duree de"));
     if let Some(found) = find_labeled(view, &DONE, &values::hours).into_iter().next() {
         return Some(Found {
             confidence: found.confidence.min(DONE_HOURS_CONFIDENCE),
@@ -159,7 +163,10 @@ fn done_hours(view: &DocView<'_>) -> Option<Found<Decimal>> {
     }
     find_labeled(view, &LOOSE, &values::hours)
         .into_iter()
-        .find(|f| !PLANNED.is_match(&fold(&f.evidence).0))
+        .find(|f| {
+            let folded = fold(&f.evidence).0;
+            !PLANNED.is_match(&folded) && !ANNOUNCED.is_match(&folded)
+        })
         .map(|f| Found {
             confidence: f.confidence.min(LOOSE_DONE_HOURS_CONFIDENCE),
             ..f
@@ -178,10 +185,7 @@ fn trainee_hours_table(view: &DocView<'_>) -> Option<Found<BTreeMap<String, Deci
         re(r"realisee?s?|effectuee?s?|suivie?s?|effective?s?|presence|assiduite|\btotal\b")
     });
     static HOURS_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"heure|duree|temps|\bh\b"));
-    static NOT_DONE: LazyLock<Regex> =
-        LazyLock::new(|| re(r"taux|%|prevue?s?|programmee?s?|theorique|planifiee?s?"));
-    static PLANNED_COLUMN: LazyLock<Regex> =
-        LazyLock::new(|| re(r"prevue?s?|programmee?s?|theorique|planifiee?s?"));
+    static RATE: LazyLock<Regex> = LazyLock::new(|| re(r"taux|%"));
     static NUMBER: LazyLock<Regex> =
         LazyLock::new(|| re(r"^\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:h(?:eures?)?)?\s*$"));
     let mut hours: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -203,7 +207,8 @@ fn trainee_hours_table(view: &DocView<'_>) -> Option<Found<BTreeMap<String, Deci
                 let folded = fold(&c.text).0;
                 DONE_COLUMN.is_match(&folded)
                     && HOURS_WORD.is_match(&folded)
-                    && !NOT_DONE.is_match(&folded)
+                    && !RATE.is_match(&folded)
+                    && !PLANNED.is_match(&folded)
             })
         {
             header = Some((
@@ -219,7 +224,7 @@ fn trainee_hours_table(view: &DocView<'_>) -> Option<Found<BTreeMap<String, Deci
                 .all(|c| !c.text.chars().any(|ch| ch.is_ascii_digit()))
             && cells.iter().skip(1).any(|c| {
                 let folded = fold(&c.text).0;
-                PLANNED_COLUMN.is_match(&folded) && HOURS_WORD.is_match(&folded)
+                PLANNED.is_match(&folded) && HOURS_WORD.is_match(&folded)
             })
         {
             planned_header_page = Some(line.page);

@@ -400,17 +400,7 @@ fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
     }
     // The legal-notice line that carries the provider's SIRET usually starts with its name.
     if let Some(siret) = &fields.provider_siret {
-        // The SIRET's own line: the one whose box holds the SIRET's (a text search for the
-        // evidence's start would also find the letterhead, which begins with the same name).
-        let line = view.lines.iter().enumerate().find(|(_, l)| {
-            l.page == siret.page
-                && siret.bbox.is_some_and(|[x0, y0, x1, y1]| {
-                    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-                    let b = l.line.bbox;
-                    b.x0 <= cx && cx <= b.x1 && b.y0 <= cy && cy <= b.y1
-                })
-        });
-        if let Some((index, line)) = line {
+        if let Some((index, line)) = crate::view::line_of_field(view, siret) {
             // The notice's first cell: another party's block may share its line.
             let first = line
                 .line

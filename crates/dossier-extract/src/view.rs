@@ -317,6 +317,21 @@ fn cell_end(line: &LineView<'_>, at: usize) -> usize {
     text.len()
 }
 
+/// The line a read field came from: the one on its page whose box holds the centre of the
+/// field's box (a text search for its evidence would also find another line that begins with
+/// the same words, a letterhead repeating a footer's name). With the line's index.
+pub(crate) fn line_of_field<'v, 'a, T>(
+    view: &'v DocView<'a>,
+    field: &Field<T>,
+) -> Option<(usize, &'v LineView<'a>)> {
+    let [x0, y0, x1, y1] = field.bbox?;
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    view.lines.iter().enumerate().find(|(_, l)| {
+        let b = l.line.bbox;
+        l.page == field.page && b.x0 <= cx && cx <= b.x1 && b.y0 <= cy && cy <= b.y1
+    })
+}
+
 /// Letters a label's line may hold after it when its value stands on the line below ("Date
 /// de délivrance (jj/mm/aaaa)"); more is a sentence the label's words belong to.
 const MAX_LETTERS_AFTER_LABEL: usize = 24;
