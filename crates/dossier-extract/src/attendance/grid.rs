@@ -482,19 +482,21 @@ fn header_columns(
             .collect();
         Some((columns, 1))
     };
-    // Two lines: dates above, periods below.
+    // Dates above, periods below: the periods' row may print as several lines (a wrapped
+    // or vertically centred cell, the name column's heading, a row of times).
     let Some(below) = view.lines.get(index + 1).filter(|b| {
         b.page == line.page && line.line.bbox.y0 - b.line.bbox.y1 < line.line.size * 2.5
     }) else {
         return dates_only();
     };
-    let periods = periods_in(below);
-    if periods.is_empty()
-        || periods.len() < dates.len().min(2)
-        || !dossier_parse::find_dates(below.text()).is_empty()
-    {
+    if !dossier_parse::find_dates(below.text()).is_empty() {
         return dates_only();
     }
+    let (mut periods, band) = period_band(view, index + 1);
+    if periods.is_empty() || periods.len() < dates.len().min(2) {
+        return dates_only();
+    }
+    column_lengths(&view.lines[index + 1..index + 1 + band], &mut periods);
     let mut columns: Vec<Column> = periods
         .into_iter()
         .filter_map(|(period, center, hours)| {
@@ -504,9 +506,106 @@ fn header_columns(
             Some(make(Some(nearest.0), period, hours, center))
         })
         .collect();
-    let times = times_row(view, index + 1, &mut columns);
-    Some((columns, 2 + times))
+    let times = times_row(view, index + band, &mut columns);
+    Some((columns, 1 + band + times))
 }
+
+/// The periods of a header row whose cells wrap or are centred vertically, so that one table
+/// row prints as several lines ("Après-midi" above "Matin (3h30)" above "(3h30)": Calc centres
+/// a one-line cell beside a wrapped one; "Stagiaire (nom, prénom)" above a row of times). From
+/// line `first` (any line), the lines right under it that hold only header words (periods,
+/// lengths, times, the name column's heading) belong to the same row; a period standing where
+/// none is yet adds a column. Returns the periods, left to right, and how many lines the row
+/// takes.
+fn period_band(
+    view: &DocView<'_>,
+    first: usize,
+) -> (Vec<(SessionPeriod, f32, Option<Decimal>)>, usize) {
+    let mut periods = periods_in(&view.lines[first]);
+    let mut lines = 1;
+    let mut previous = &view.lines[first];
+    while let Some(line) = view.lines.get(first + lines) {
+        let tight = line.page == previous.page
+            && previous.line.bbox.y0 - line.line.bbox.y1 < previous.line.size * HEADER_LINE_GAP;
+        if !tight || !header_words_only(line) || !dossier_parse::find_dates(line.text()).is_empty()
+        {
+            break;
+        }
+        let reach = line.line.size * 2.0;
+        for found in periods_in(line) {
+            if periods.iter().all(|p| (p.1 - found.1).abs() > reach) {
+                periods.push(found);
+            }
+        }
+        previous = line;
+        lines += 1;
+    }
+    periods.sort_by(|a, b| a.1.total_cmp(&b.1));
+    (periods, lines)
+}
+
+/// Gap between two lines of one wrapped header cell, in line heights: the lines of a cell
+/// are set solid (0.2–0.4 of a height apart in the Calc, Writer and Chromium sheets of the
+/// corpora) while a header and the first trainee row are a row's padding apart.
+const HEADER_LINE_GAP: f32 = 1.0;
+
+/// Whether a line holds only what a header row prints: period words, times, lengths in
+/// parentheses, signature words ("Signature", "Émargement"), no name or sentence.
+fn header_words_only(line: &LineView<'_>) -> bool {
+    static HEADER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"apres-?\s?midi|\bmatin(ee)?\b|\bam\b|\bpm\b|signatures?|emargement|stagiaires?|participants?|apprenants?|\bnoms?\b|\bprenoms?\b|\bdu\b|\bde\b|\bet\b|\ba\b|\d+\s*[h:]\s*\d*|\d+[,.]?\d*\s*(h|heures?)\b",
+        )
+    });
+    let rest = HEADER_WORD.replace_all(&line.folded, " ");
+    rest.chars().filter(|c| c.is_alphabetic()).count() == 0
+}
+
+/// Half-day lengths printed in the header cells ("Matin (3h30)", "(3h30)" on the line under a
+/// wrapped "Après-midi", "9h00 - 12h30" under "Matin"): each length or time range goes to the
+/// column it stands over, unless the column already has its hours from its own cell.
+fn column_lengths(lines: &[LineView<'_>], columns: &mut [(SessionPeriod, f32, Option<Decimal>)]) {
+    let reach = match columns {
+        [a, b, ..] => (b.1 - a.1).abs() / 2.0,
+        _ => SINGLE_COLUMN_WIDTH / 2.0,
+    };
+    let mut found: Vec<(usize, Decimal)> = Vec::new();
+    for line in lines {
+        let text = line.text();
+        let mut rest = 0;
+        let find = |t: &str| {
+            let range = dossier_parse::find_time_range(t);
+            let length = dossier_parse::find_duration_hours(t);
+            match (range, length) {
+                (Some(r), Some(l)) => Some(if r.1 <= l.1 { r } else { l }),
+                (r, l) => r.or(l),
+            }
+        };
+        while let Some((hours, start, end)) = find(&text[rest..]) {
+            let b = line.span_bbox(rest + start, rest + end);
+            let center = (b.x0 + b.x1) / 2.0;
+            rest += end;
+            let nearest = columns
+                .iter()
+                .enumerate()
+                .min_by(|a, b| (a.1.1 - center).abs().total_cmp(&(b.1.1 - center).abs()))
+                .filter(|(_, c)| (c.1 - center).abs() <= reach);
+            if let Some((i, _)) = nearest {
+                found.push((i, hours));
+            }
+        }
+    }
+    for (i, hours) in found {
+        // A half-day's length: a whole day's ("7 h") over a period column is no half-day.
+        if hours > Decimal::ZERO && hours <= MAX_HALF_DAY_HOURS && columns[i].2.is_none() {
+            columns[i].2 = Some(hours);
+        }
+    }
+}
+
+/// Longest half-day a header length may give a column: 4 h 30 (the rulebook's plausible
+/// half-day, 2 to 4.5 h).
+const MAX_HALF_DAY_HOURS: Decimal = Decimal::from_parts(45, 0, 0, false, 1);
 
 /// A header row of times under the period row ("8h30-12h00 | 13h00-16h30" under "Matin |
 /// Après-midi"): each time range gives the hours of the column nearest to it. Returns 1 when

@@ -44,6 +44,18 @@ fn page_laid_out(
         baseline -= size * 1.35;
         for (column, cell) in line.split(" | ").enumerate() {
             let mut x = 50.0 + column as f32 * column_width;
+            // "^text": a merged cell, centred over this column and the next.
+            let cell = match cell.strip_prefix('^') {
+                Some(merged) => {
+                    let width: f32 = merged
+                        .split_whitespace()
+                        .map(|w| (w.chars().count() as f32 + 0.6) * size * 0.5)
+                        .sum();
+                    x += column_width - width / 2.0;
+                    merged
+                }
+                None => cell,
+            };
             for word in cell.split_whitespace() {
                 let w = word.chars().count() as f32 * size * 0.5;
                 glyphs.push(Glyph {

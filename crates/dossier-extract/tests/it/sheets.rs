@@ -4,7 +4,9 @@
 //! trainee's name and the row's date in one cell; a key/value block naming the action and
 //! the provider without colons; weekly classes whose columns are dates alone, the half-day
 //! from the sheet's timetable, beside a total column and above a legend. Each case states
-//! the slots and hours a reader must find.
+//! the slots and hours a reader must find. Header rows that print as several lines (a
+//! spreadsheet's wrapped and vertically centred cells, the name column's heading between the
+//! dates and the times, lengths beside the period words) give one row of columns.
 
 use std::collections::BTreeMap;
 
@@ -100,6 +102,57 @@ const CASES: &[Case] = &[
         expected_slots: 6,
         signed_slots: 5,
         hours: &[("Pauline GIRAUD", "9"), ("Théo BESNARD", "6")],
+        title_and_provider: None,
+    },
+    Case {
+        name: "a spreadsheet's header row printed as three lines: a wrapped cell beside a centred one",
+        rows: &[
+            "FEUILLE D'ÉMARGEMENT",
+            "Formation : Prévention des chutes",
+            "Stagiaire (nom, prénom) | ^5 novembre 2026 |   | ^19 novembre 2026",
+            " |   | Après-midi |   | Après-midi",
+            " | Matin (3h30) |   | Matin (3h30) |  ",
+            " |   | (3h) |   | (3h)",
+            "Armelle BONNIN | Signé | Signé | Signé | Signé",
+            "Cédric THÉBAULT | Signé | Absente | Signé | Signé",
+        ],
+        column_width: 100.0,
+        expected_slots: 8,
+        signed_slots: 7,
+        hours: &[("Armelle BONNIN", "13"), ("Cédric THÉBAULT", "10")],
+        title_and_provider: None,
+    },
+    Case {
+        name: "the name column's heading between the dates and a row of times with no period word",
+        rows: &[
+            "FEUILLE DE PRÉSENCE",
+            "Formation : Manutention en entrepôt",
+            " | ^23/11/26 |   | ^24/11/26",
+            "Nom, prénom",
+            " | 8h30 – 12h00 | 13h00 – 16h30 | 8h30 – 12h00 | 13h00 – 16h00",
+            "Benoît CARON | Signé | Signé | Signé | Absent",
+            "Laurie DESCAMPS | Signé | Signé | Signé | Signé",
+        ],
+        column_width: 100.0,
+        expected_slots: 8,
+        signed_slots: 7,
+        hours: &[("Benoît CARON", "10.5"), ("Laurie DESCAMPS", "13.5")],
+        title_and_provider: None,
+    },
+    Case {
+        name: "periods with their lengths in the same cell, unequal, under the dates",
+        rows: &[
+            "Liste d'émargement",
+            "Action : Accueil du public",
+            "Participant | ^02/02/2027 |   | ^03/02/2027",
+            " | Matin (4 h) | Après-midi (3 h) | Matin (4 h) | Après-midi (3 h)",
+            "Inès MOREL | Signé | Signé | Signé | Signé",
+            "Hugo PETIT | Signé | Signé | Absent | Signé",
+        ],
+        column_width: 100.0,
+        expected_slots: 8,
+        signed_slots: 7,
+        hours: &[("Inès MOREL", "14"), ("Hugo PETIT", "10")],
         title_and_provider: None,
     },
 ];
