@@ -20,6 +20,10 @@ use crate::view::{DocView, Found, LineView, find_labeled, fold, found_at, re};
 enum Role {
     Provider,
     Client,
+    /// The client's by its place only: the right-hand block of two printed side by side in
+    /// the upper half of the page, where French letters put the addressee (the issuer's
+    /// letterhead on the left).
+    Addressee,
     Unknown,
 }
 
@@ -125,10 +129,38 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
         }
     }
     let top = line.top_fraction();
+    match block_side(line, start) {
+        Some(Side::Right) if top < ADDRESS_ZONE => return Role::Addressee,
+        Some(Side::Left) if top < ADDRESS_ZONE => return Role::Provider,
+        _ => {}
+    }
     if !(0.12..=0.88).contains(&top) {
         Role::Provider
     } else {
         Role::Unknown
+    }
+}
+
+/// Share of the page's height from the top within which two blocks side by side are the
+/// issuer's letterhead and the addressee's block (below it, two columns are a table's).
+const ADDRESS_ZONE: f32 = 0.5;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Side {
+    Left,
+    Right,
+}
+
+/// Which of two blocks printed side by side on a line holds byte offset `at`: `None` when the
+/// line has one block only.
+fn block_side(line: &LineView<'_>, at: usize) -> Option<Side> {
+    let (first, last) = block_range(line, at)?;
+    if first > 0 {
+        Some(Side::Right)
+    } else if last + 1 < line.line.cells.len() {
+        Some(Side::Left)
+    } else {
+        None
     }
 }
 
@@ -139,6 +171,47 @@ static LEGAL_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bcapital\b|\brcs\b|\bape\b|\bnaf\b|declaration d.?activite|enregistre(e)? sous|\bnda\b|tva intra|\bn\W{0,3}\s*tva\b|prefet de (la )?region",
     )
 });
+/// Confidence kept by a client's SIRET known by its place or by elimination rather than by
+/// a label (0.97 → 0.82: still above the rules' 0.6, below a labelled reading).
+const PLACE_ONLY_DISCOUNT: f64 = 0.85;
+
+/// Horizontal gap, in font sizes, that separates two blocks printed side by side on one line
+/// (the issuer's letterhead on the left, the addressee's block on the right: 12 sizes apart
+/// on the Calc invoice of the corpus) from the cells of one statement (a footer's "SIRET … ·
+/// NDA …", whose cells sit 1 to 3 sizes apart).
+const SIDE_BY_SIDE_GAP: f32 = 6.0;
+
+/// The text of the block holding byte offset `at` of a line: its cell and the neighbouring
+/// cells closer than [`SIDE_BY_SIDE_GAP`], so that what one block says (a legal notice) is
+/// not read as said of the identifier of the block beside it.
+fn block_text(line: &LineView<'_>, at: usize) -> String {
+    match block_range(line, at) {
+        Some((first, last)) => line.line.cells[first..=last]
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => line.text().to_string(),
+    }
+}
+
+/// The first and last cells of the block holding byte offset `at` (see [`block_text`]).
+fn block_range(line: &LineView<'_>, at: usize) -> Option<(usize, usize)> {
+    let cells = &line.line.cells;
+    let (_, own, _) = cell_at(line, at)?;
+    let own_index = cells.iter().position(|c| std::ptr::eq(c, own))?;
+    let gap = line.line.size.max(6.0) * SIDE_BY_SIDE_GAP;
+    let mut first = own_index;
+    while first > 0 && cells[first].bbox.x0 - cells[first - 1].bbox.x1 < gap {
+        first -= 1;
+    }
+    let mut last = own_index;
+    while last + 1 < cells.len() && cells[last + 1].bbox.x0 - cells[last].bbox.x1 < gap {
+        last += 1;
+    }
+    Some((first, last))
+}
+
 /// A party's designation in a contract's preamble ("…, SIRET …, ci-après « le
 /// bénéficiaire »"): the role is named after the identifier, in the same clause.
 static DESIGNATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -188,7 +261,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
         .flat_map(|(index, line)| {
             dossier_parse::find_vat_numbers(line.text())
                 .into_iter()
-                .filter(move |m| role_of(view, index, m.start) != Role::Client)
+                .filter(move |m| !matches!(role_of(view, index, m.start), Role::Client | Role::Addressee))
                 .map(|m| m.value[4..].to_string())
         })
         .collect();
@@ -200,13 +273,13 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
             let confidence = if m.repaired { 0.8 } else { 0.97 };
             let found = found_at(view, index, m.value.clone(), m.start, m.end, confidence);
             let issuer = vat_sirens.iter().any(|s| m.value.starts_with(s.as_str()))
-                || LEGAL_NOTICE.is_match(&line.folded);
+                || LEGAL_NOTICE.is_match(&fold(&block_text(line, m.start)).0);
             let role = match designated_role(view, index, m.end) {
                 Some(role) => role,
                 None => role_of(view, index, m.start),
             };
             let role = match role {
-                Role::Client
+                Role::Client | Role::Addressee
                     if issuer && vat_sirens.iter().any(|s| m.value.starts_with(s.as_str())) =>
                 {
                     Role::Provider
@@ -220,6 +293,15 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                         client = Some(found);
                     }
                 }
+                Role::Addressee if with_client => {
+                    if client.is_none() {
+                        // Its place says whose it is, no word does.
+                        let mut found = found;
+                        found.confidence *= PLACE_ONLY_DISCOUNT;
+                        client = Some(found);
+                    }
+                }
+                Role::Addressee => unknown.push(found),
                 Role::Provider | Role::Client => {
                     // Grounds, strongest first: the issuer's constraints (legal notice, VAT
                     // number), then a provider's label or block, then nothing better than
@@ -234,6 +316,11 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                             unknown.push(weaker);
                         }
                         provider = Some((grounds, found));
+                    } else {
+                        // Taken for the provider's on weaker grounds (its place at the top
+                        // of the page, beside the issuer's letterhead): whose it is stays
+                        // open, as for an unlabelled one.
+                        unknown.push(found);
                     }
                 }
                 Role::Unknown => unknown.push(found),
@@ -251,7 +338,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                 .is_some_and(|p| p.value[..9] != found.value[..9])
         {
             let mut found = found;
-            found.confidence *= 0.85;
+            found.confidence *= PLACE_ONLY_DISCOUNT;
             client = Some(found);
         }
     }
@@ -308,7 +395,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     let vat = view.lines.iter().enumerate().find_map(|(index, line)| {
         dossier_parse::find_vat_numbers(line.text())
             .into_iter()
-            .find(|m| role_of(view, index, m.start) != Role::Client)
+            .find(|m| !matches!(role_of(view, index, m.start), Role::Client | Role::Addressee))
             .map(|m| found_at(view, index, m.value, m.start, m.end, 0.95))
     });
     fields.provider_vat_number = vat.map(Found::into_field);

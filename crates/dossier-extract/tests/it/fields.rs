@@ -3,7 +3,9 @@
 //! row, a training named in quotation marks inside a sentence, a provider named only by the
 //! legal-notice line that carries its SIRET, a document's date printed right after its
 //! number, a certificate dated by its signature's place and date while a date label sits in
-//! a sentence. Every case also says which value must not be read.
+//! a sentence, an addressee's block printed beside the issuer's letterhead on the same lines
+//! (what one block says is not said of the other). Every case also says which value must
+//! not be read.
 
 use dossier_contract::{DocumentKind, Fields};
 use dossier_extract::extract;
@@ -35,6 +37,7 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
         "valid_until" => fields.valid_until.as_ref().map(|f| f.value.to_string()),
         "categories" => fields.categories.as_ref().map(|f| f.value.join(", ")),
         "provider_siret" => fields.provider_siret.as_ref().map(|f| f.value.clone()),
+        "client_siret" => fields.client_siret.as_ref().map(|f| f.value.clone()),
         "provider_siren" => fields.provider_siren.as_ref().map(|f| f.value.clone()),
         "provider_vat_number" => fields.provider_vat_number.as_ref().map(|f| f.value.clone()),
         "hours_completed" => fields.hours_completed.as_ref().map(|f| f.value.to_string()),
@@ -460,6 +463,47 @@ const CASES: &[Case] = &[
         want: &[
             ("provider_siret", Some("09281590139629")),
             ("provider_vat_number", None),
+        ],
+    },
+    Case {
+        name: "letterhead and addressee side by side, the client's SIRET beside the issuer's NDA",
+        rows: &[
+            "Atelier des Tilleuls",
+            "SARL – Centre de formation continue | Ateliers Morel SAS",
+            "12 rue des Tanneurs, 24000 Périgueux | ZA Les Prés",
+            "SIRET 68778932100092 | 24750 Boulazac",
+            "Déclaration d'activité 75622901572 | SIRET : 69217421200096",
+            "FACTURE N° F-2026-118",
+            "Date : 30/10/2026",
+            "Formation Habilitation électrique | 1 000,00 EUR",
+            "Montant HT | 1 000,00 EUR",
+            "TVA 20 % | 200,00 EUR",
+            "Montant TTC | 1 200,00 EUR",
+        ],
+        column_width: 330.0,
+        kind: DocumentKind::Invoice,
+        want: &[
+            ("provider_siret", Some("68778932100092")),
+            ("client_siret", Some("69217421200096")),
+        ],
+    },
+    Case {
+        name: "two blocks on one line, the right one with a RCS notice: the left SIRET is not its",
+        rows: &[
+            "DEVIS N° D-77",
+            "Émis par : | Adressé à :",
+            "Formations Kerlann | Boulangerie Tanguy SARL",
+            "SIRET 90967929200013 | RCS Quimper, SIRET 69217421200096",
+            "Date : 02/03/2026",
+            "Total HT | 900,00 EUR",
+            "TVA 20 % | 180,00 EUR",
+            "Total TTC | 1 080,00 EUR",
+        ],
+        column_width: 330.0,
+        kind: DocumentKind::Quote,
+        want: &[
+            ("provider_siret", Some("90967929200013")),
+            ("client_siret", Some("69217421200096")),
         ],
     },
 ];
