@@ -357,7 +357,6 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     });
 
     const TICK_MARKS: [char; 3] = ['✔', '✓', '☑'];
-    const CROSS_MARKS: [char; 2] = ['✘', '✗'];
     static NOT_CONCERNED: LazyLock<Regex> =
         LazyLock::new(|| re(r"^[^a-z]*(non concerne|non\s*$|sans objet)"));
     let ticks_and_crosses = view.lines.iter().any(|l| l.folded.contains(TICK_MARKS))
@@ -378,10 +377,33 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     // sites "inclus dans le périmètre de la certification" after the list) has none after it,
     // so each heading is tried in turn, then the whole document with less confidence.
     let lines_after = |h: usize| -> Vec<usize> {
-        (h..(h + 8).min(view.lines.len()))
+        let start = h - row_lines_above(view, h);
+        (start..(h + 8).min(view.lines.len()))
             .filter(|i| view.lines[*i].page == view.lines[h].page)
             .collect()
     };
+    // A category whose own line shows no mark (a wrapped label, its "NON" centred on the
+    // line between its two halves): the mark printed alone on the nearest line of its row.
+    let neighbour_mark = |index: usize| -> Option<bool> {
+        let line = &view.lines[index];
+        [index.checked_sub(1), Some(index + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|i| view.lines.get(i).map(|l| (i, l)))
+            .filter(|(i, l)| {
+                let (upper, lower) = if *i < index { (*l, line) } else { (line, *l) };
+                l.page == line.page
+                    && upper.line.bbox.y0 - lower.line.bbox.y1 < line.line.size * ROW_LINE_GAP
+            })
+            .filter_map(|(_, l)| {
+                let caps = MARK_ALONE.captures(&l.folded)?;
+                let mark = caps.get(1)?.as_str();
+                Some(!(mark == "non" || mark == "no" || mark.contains(UNTICKED_BOXES)
+                    || mark.contains(CROSS_MARKS)))
+            })
+            .next()
+    };
+    let has_mark = |folded: &str| MARK_ON_LINE.is_match(folded);
     let scan = |scope: Vec<usize>| -> Vec<(&'static str, usize)> {
         let mut found: Vec<(&'static str, usize)> = Vec::new();
         for index in scope {
@@ -398,6 +420,9 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
                         continue;
                     }
                     if not_ticked(&line.folded, m.start(), m.end()) {
+                        continue;
+                    }
+                    if !has_mark(&line.folded) && neighbour_mark(index) == Some(false) {
                         continue;
                     }
                     if !found.iter().any(|(n, _)| *n == name) {
@@ -451,9 +476,25 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
         .iter()
         .position(|k| k == n)
     });
+    // Boxes printed for some categories but none readable before a ticked one: its box was
+    // lost (a tick drawn as a graphic, a ☒ OCR could not read, "☐" read as "Cl").
+    let last_index = found.iter().map(|(_, i)| *i).max().unwrap_or(first_index);
+    let near = first_index.saturating_sub(BOX_LIST_REACH)
+        ..(last_index + BOX_LIST_REACH + 1).min(view.lines.len());
+    let boxes_printed = view.lines[near].iter().any(|l| EMPTY_BOX.is_match(&l.folded));
+    let box_lost = boxes_printed
+        && found
+            .iter()
+            .any(|(_, i)| !MARK_ON_LINE.is_match(&view.lines[*i].folded));
     Some(Field {
         value: names,
-        confidence: if heading { 0.92 } else { 0.75 },
+        confidence: if box_lost {
+            LOST_BOX_CONFIDENCE
+        } else if heading {
+            0.92
+        } else {
+            0.75
+        },
         page: line.page,
         evidence: crate::view::evidence_of(line.text()),
         bbox: Some([
@@ -463,6 +504,75 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
             line.line.bbox.y1,
         ]),
     })
+}
+
+/// Lines around the ticked categories searched for the list's empty boxes (a list of the
+/// four categories, with its heading).
+const BOX_LIST_REACH: usize = 4;
+
+/// Confidence of categories read from a list whose boxes are printed but whose ticked one
+/// could not be read: below the rules' 0.6, so the scope is checked by hand (the scanned
+/// Certineo certificate of the wild corpus read its ☒ as nothing and a ☐ as "Cl").
+const LOST_BOX_CONFIDENCE: f64 = 0.55;
+
+/// An empty box as printed or as OCR reads it: "☐", "[ ]", "[]".
+static EMPTY_BOX: LazyLock<Regex> = LazyLock::new(|| re(r"[☐□❏◻]|\[\s?\]"));
+
+/// Gap between two lines of one table row, in line heights: a wrapped cell's lines and a mark
+/// centred beside them are set 0.2 to 0.5 of a height apart (Chromium and Calc certificates of
+/// the corpora), two rows a full height or more.
+const ROW_LINE_GAP: f32 = 1.0;
+
+/// Crosses that mean "no" in a list whose "yes" is a tick.
+const CROSS_MARKS: [char; 2] = ['✘', '✗'];
+
+/// Empty boxes as printed ("☐", "□", "❏", "◻").
+const UNTICKED_BOXES: [char; 4] = ['☐', '□', '❏', '◻'];
+
+/// A line holding a category's mark and nothing else: "NON", "Oui", "☐", "✔", "[X]".
+static MARK_ALONE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\W*?(oui|non|yes|no|[☐□❏◻☑☒✓✔✗✘⊠■]|\[\s?x?\s?\])\W*$")
+});
+
+/// Whether a line shows a mark of its own: a box, a tick or a cross, "oui"/"non" at its end.
+static MARK_ON_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"[☐□❏◻☑☒✓✔✗✘⊠■]|\[\s?x?\s?\]|\b(oui|non|yes|no)\W*$")
+});
+
+/// How many lines right above a heading belong to its table row: a label cell ("Catégories
+/// d'actions") centred beside a taller list of values prints below the first values, whose
+/// lines stand wholly right of the label.
+fn row_lines_above(view: &DocView<'_>, heading: usize) -> usize {
+    /// A table row's values, beside one label: more would be another row.
+    const MAX_VALUES_ABOVE: usize = 4;
+    let label = &view.lines[heading];
+    let Some(label_cell) = label.line.cells.first() else {
+        return 0;
+    };
+    let mut count = 0;
+    let mut lower = label;
+    while count < MAX_VALUES_ABOVE {
+        let Some(above) = heading
+            .checked_sub(count + 1)
+            .and_then(|i| view.lines.get(i))
+        else {
+            break;
+        };
+        let beside = above
+            .line
+            .cells
+            .first()
+            .is_some_and(|c| c.bbox.x0 > label_cell.bbox.x1);
+        if above.page != label.page
+            || !beside
+            || above.line.bbox.y0 - lower.line.bbox.y1 > label.line.size * ROW_LINE_GAP
+        {
+            break;
+        }
+        lower = above;
+        count += 1;
+    }
+    count
 }
 
 /// "L.6313-1 - 1°", "L6313-1 -1° :", "article L. 6313-1, 4°": the ordinal of the category.

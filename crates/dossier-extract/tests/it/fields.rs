@@ -4,7 +4,8 @@
 //! legal-notice line that carries its SIRET, a document's date printed right after its
 //! number, a certificate dated by its signature's place and date while a date label sits in
 //! a sentence, an addressee's block printed beside the issuer's letterhead on the same lines
-//! (what one block says is not said of the other). Every case also says which value must
+//! (what one block says is not said of the other), certificate categories whose marks sit on
+//! another line of their row or could not be read. Every case also says which value must
 //! not be read.
 
 use dossier_contract::{DocumentKind, Fields};
@@ -36,6 +37,12 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
         "issued_on" => fields.issued_on.as_ref().map(|f| f.value.to_string()),
         "valid_until" => fields.valid_until.as_ref().map(|f| f.value.to_string()),
         "categories" => fields.categories.as_ref().map(|f| f.value.join(", ")),
+        // Categories read with the confidence the rules act on (0.6).
+        "categories_confident" => fields
+            .categories
+            .as_ref()
+            .filter(|f| f.confidence >= 0.6)
+            .map(|f| f.value.join(", ")),
         "provider_siret" => fields.provider_siret.as_ref().map(|f| f.value.clone()),
         "client_siret" => fields.client_siret.as_ref().map(|f| f.value.clone()),
         "provider_siren" => fields.provider_siren.as_ref().map(|f| f.value.clone()),
@@ -505,6 +512,54 @@ const CASES: &[Case] = &[
             ("provider_siret", Some("90967929200013")),
             ("client_siret", Some("69217421200096")),
         ],
+    },
+    Case {
+        name: "a category label wrapped over two lines, its NON centred between them",
+        rows: &[
+            "CERTIFICAT QUALIOPI",
+            "Certificat n° CF-2026-0311",
+            "pour les catégories d'actions suivantes :",
+            "Catégorie | Certifiée",
+            "Actions de formation | OUI",
+            "Actions permettant de faire valider les acquis de",
+            " | NON",
+            "l'expérience",
+            "Bilans de compétences | NON",
+            "Date d'émission : 03/02/2026",
+        ],
+        column_width: 330.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[("categories", Some("training_actions"))],
+    },
+    Case {
+        name: "a label cell centred beside its list, printed under the list's first value",
+        rows: &[
+            "Certificat de conformité Qualiopi",
+            "Certificat n° QF/2026/77",
+            "Titulaire | Formations du Morvan",
+            " | ✓ Actions de formation",
+            "Catégories | ✓ Bilans de compétences",
+            " | ✗ Actions de formation par apprentissage",
+            "Date d'émission | 18/03/2026",
+        ],
+        column_width: 200.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[("categories", Some("training_actions, skills_assessment"))],
+    },
+    Case {
+        name: "boxes printed for some categories, none readable before the ticked one",
+        rows: &[
+            "CERTIFICAT",
+            "Certificat n° B-2026-90",
+            "pour la ou les catégories d'actions suivantes :",
+            "Actions de formation",
+            "[ ] Bilans de compétences",
+            "[ ] Actions de formation par apprentissage",
+            "Date de délivrance : 3 novembre 2025",
+        ],
+        column_width: 280.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[("categories_confident", None)],
     },
 ];
 
