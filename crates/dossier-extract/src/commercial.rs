@@ -817,7 +817,7 @@ pub(crate) fn duration(view: &DocView<'_>) -> Option<Found<Decimal>> {
         .into_iter()
         .next()
     {
-        return Some(found);
+        return Some(unit_of_its_own_number(view, &LABEL, found));
     }
     // A price line counted in hours ("35 h x 90,00 €").
     static HOURLY_LINE: LazyLock<Regex> =
@@ -833,6 +833,35 @@ pub(crate) fn duration(view: &DocView<'_>) -> Option<Found<Decimal>> {
         .find_map(|(index, l)| {
             values::hours(l.text()).map(|(h, s, e)| found_at(view, index, h, s, e, 0.7))
         })
+}
+
+/// A label that is the unit of the number before it ("14 heures de formation synchrone, en 4
+/// séquences de 3 h 30": "heures de formation" labels nothing after it, it says what the 14
+/// counts): the duration is that number, not the next one on the line.
+fn unit_of_its_own_number(
+    view: &DocView<'_>,
+    label: &Regex,
+    found: Found<Decimal>,
+) -> Found<Decimal> {
+    let line = &view.lines[found.line_index];
+    let text = line.text();
+    let label_starts: Vec<usize> = label
+        .find_iter(&line.folded)
+        .map(|m| line.orig(m.start()))
+        .collect();
+    let mut offset = 0;
+    while let Some((hours, start, end)) = values::hours(&text[offset..]) {
+        let (start, end) = (offset + start, offset + end);
+        if end <= offset {
+            break;
+        }
+        offset = end;
+        let before_value = line.span_bbox(start, end).x1 <= found.bbox.x0;
+        if label_starts.iter().any(|l| start < *l && *l < end) && before_value {
+            return found_at(view, found.line_index, hours, start, end, found.confidence);
+        }
+    }
+    found
 }
 
 fn trainees(view: &DocView<'_>) -> Option<Found<u32>> {

@@ -561,6 +561,31 @@ const CASES: &[Case] = &[
         kind: DocumentKind::QualiopiCertificate,
         want: &[("categories_confident", None)],
     },
+    Case {
+        name: "'heures de formation' after its own number, a session length further on the line",
+        rows: &[
+            "Programme de formation",
+            "Tableur : consolider des données",
+            "Modalité | classe virtuelle",
+            " | 21 heures de formation, en 6 séquences de 3 h 30",
+            "Tarif | 900,00 € HT par participant",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::Programme,
+        want: &[("duration_hours", Some("21"))],
+    },
+    Case {
+        name: "hours of training in a sentence, the workshops' length after them",
+        rows: &[
+            "PROGRAMME",
+            "Accueil téléphonique et gestion des appels",
+            "Le parcours compte 12 heures de formation réparties en 4 ateliers de 3 h.",
+            "Public : agents d'accueil",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::Programme,
+        want: &[("duration_hours", Some("12"))],
+    },
 ];
 
 #[test]
