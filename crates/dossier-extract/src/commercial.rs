@@ -792,15 +792,7 @@ pub(crate) fn duration(view: &DocView<'_>) -> Option<Found<Decimal>> {
         .unwrap_or_default();
     for (index, line) in view.lines.iter().enumerate() {
         let text = line.text();
-        // Every duration of the line: the total may follow its parts ("trois journées de
-        // 7 heures, soit 21 heures").
-        let mut offset = 0;
-        while let Some((hours, start, end)) = values::hours(&text[offset..]) {
-            let (start, end) = (offset + start, offset + end);
-            if end <= offset {
-                break;
-            }
-            offset = end;
+        for (hours, start, end) in values::all_hours(text) {
             let before = fold(&text[..start]).0;
             let whole_line_total =
                 TOTAL.is_match(&before) || before.trim_start().starts_with("total");
@@ -849,13 +841,7 @@ fn unit_of_its_own_number(
         .find_iter(&line.folded)
         .map(|m| line.orig(m.start()))
         .collect();
-    let mut offset = 0;
-    while let Some((hours, start, end)) = values::hours(&text[offset..]) {
-        let (start, end) = (offset + start, offset + end);
-        if end <= offset {
-            break;
-        }
-        offset = end;
+    for (hours, start, end) in values::all_hours(text) {
         let before_value = line.span_bbox(start, end).x1 <= found.bbox.x0;
         if label_starts.iter().any(|l| start < *l && *l < end) && before_value {
             return found_at(view, found.line_index, hours, start, end, found.confidence);

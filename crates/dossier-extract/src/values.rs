@@ -29,6 +29,22 @@ pub(crate) fn hours(text: &str) -> Option<(Decimal, usize, usize)> {
     parse::find_duration_hours(text)
 }
 
+/// Every duration of a text, left to right, with its byte span: a total may follow its parts
+/// ("trois journées de 7 heures, soit 21 heures"), a count precede a session's length.
+pub(crate) fn all_hours(text: &str) -> Vec<(Decimal, usize, usize)> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    while let Some((hours, start, end)) = hours(&text[offset..]) {
+        let (start, end) = (offset + start, offset + end);
+        if end <= offset {
+            break;
+        }
+        offset = end;
+        found.push((hours, start, end));
+    }
+    found
+}
+
 pub(crate) fn percent(text: &str) -> Option<(Decimal, usize, usize)> {
     static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%"));
     let caps = PERCENT.captures(text)?;
