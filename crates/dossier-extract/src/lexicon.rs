@@ -286,6 +286,14 @@ pub(crate) const DOCUMENT_TYPES: &[(&str, Titled, f64)] = {
         ("avis de reglement", LookAlike, 1.0),
         ("releve de reglement*", LookAlike, 1.0),
         ("bordereau de paiement", LookAlike, 1.0),
+        // A customer's account statement lists invoices, payments and credit notes with
+        // their balance: it quotes invoices, it is none.
+        ("releve* de compte*", LookAlike, 1.0),
+        ("releve* client*", LookAlike, 1.0),
+        ("extrait* de compte*", LookAlike, 1.0),
+        ("situation* de compte*", LookAlike, 1.0),
+        ("etat* de compte*", LookAlike, 1.0),
+        ("releve* de facture*", LookAlike, 1.0),
         // A letter's salutation before any type is named: a letter about a piece (the
         // provider announcing its Qualiopi renewal) is not the piece.
         ("madame monsieur", LookAlike, 1.0),

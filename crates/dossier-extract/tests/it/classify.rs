@@ -1,6 +1,6 @@
 //! What a document is, from its whole first page, as others title and lay out their pieces:
 //! one row per family of titles. Look-alikes (an attestation, a convocation, terms of sale,
-//! a payment reminder, a supplier's order) are `unknown` whatever programme or invoice
+//! a payment reminder, a supplier's order, a customer's account statement) are `unknown` whatever programme or invoice
 //! vocabulary their body shares; a piece's type named with qualifiers or after a sender
 //! block still decides; an address label ("Facturé à") names no type. The certificat de
 //! réalisation and a platform's connection export are pieces of their own (contract v1.1).
@@ -28,6 +28,33 @@ const TRAINING_BODY: &[&str] = &[
 ];
 
 const CASES: &[Case] = &[
+    Case {
+        name: "a customer's account statement listing invoices, a payment and a credit note",
+        rows: &[
+            "Formations de l'Estuaire SARL | RELEVÉ DE COMPTE",
+            "Client : Menuiserie Garnier | Arrêté au 30/11/2026",
+            "Date | Pièce | Libellé | Débit | Crédit | Solde",
+            "21/09/2026 | FA-2026-101 | Facture d'acompte | 900,00 |  | 900,00",
+            "02/10/2026 | VIR-1182 | Règlement reçu |  | 900,00 | 0,00",
+            "23/10/2026 | FA-2026-130 | Facture | 2 100,00 |  | 2 100,00",
+            "Solde dû au 30/11/2026 : 2 100,00 €",
+        ],
+        kind: Unknown,
+        at_least: 0.8,
+    },
+    Case {
+        name: "an extract of a customer account, titled after the sender's block",
+        rows: &[
+            "Centre de formation Horizon",
+            "12 rue des Lilas, 35000 Rennes",
+            "Extrait de compte client n° 4471",
+            "Facture F-2026-088 du 12/10/2026 | 1 440,00 € TTC",
+            "Facture F-2026-097 du 26/10/2026 | 720,00 € TTC",
+            "Total restant dû | 2 160,00 €",
+        ],
+        kind: Unknown,
+        at_least: 0.8,
+    },
     Case {
         name: "certificat de réalisation, the ministry's model",
         rows: &[
