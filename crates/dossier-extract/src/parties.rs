@@ -400,7 +400,9 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     });
     fields.provider_vat_number = vat.map(Found::into_field);
 
-    fields.provider_name = provider_name(view, fields).map(Found::into_field);
+    fields.provider_name = provider_name(view, fields)
+        .map(without_aside)
+        .map(Found::into_field);
     if with_client {
         static CLIENT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
             re(
@@ -414,7 +416,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                     && values::reads_as_party_name(&f.value)
             })
             .map(|f| {
-                let mut f = f;
+                let mut f = without_aside(f);
                 f.confidence *= 0.85;
                 f.into_field()
             });
@@ -452,6 +454,24 @@ static LEGAL_FORM: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(sas|sasu|sarl|eurl|sa|scop|sci|snc|association|formation|formations|consulting|conseil|conseils|institut|centre|academy|academie|ecole|group|groupe|campus|learning|competences)\b",
     )
 });
+
+/// A party's name without the aside in parentheses that closes it ("Nuage Formation SAS
+/// (plateforme Campus Nuage)", "Lumen (nom commercial : …)"): a platform, a trade name or a
+/// note about the party, not its name.
+fn without_aside(found: Found<String>) -> Found<String> {
+    let value = found.value.trim_end();
+    let Some(open) = value.rfind('(').filter(|_| value.ends_with(')')) else {
+        return found;
+    };
+    let kept = value[..open].trim_end();
+    if kept.chars().filter(|c| c.is_alphabetic()).count() < 2 || kept.contains('(') {
+        return found;
+    }
+    Found {
+        value: kept.to_string(),
+        ..found
+    }
+}
 
 fn provider_name(view: &DocView<'_>, fields: &Fields) -> Option<Found<String>> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {

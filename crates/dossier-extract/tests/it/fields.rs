@@ -586,6 +586,32 @@ const CASES: &[Case] = &[
         kind: DocumentKind::Programme,
         want: &[("duration_hours", Some("12"))],
     },
+    Case {
+        name: "a provider's name closed by an aside in parentheses: a platform, a trade name",
+        rows: &[
+            "Relevé des connexions",
+            "Parcours | Prévention des risques routiers (e-learning)",
+            "Organisme | Trajectoires Formation SARL (plateforme Campus Route)",
+            "Apprenant | Date | Durée",
+            "Julie FABRE | 03/03/2026 | 1 h 15",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::ConnectionLog,
+        want: &[("provider_name", Some("Trajectoires Formation SARL"))],
+    },
+    Case {
+        name: "an organisme named with its trade name in parentheses after a colon",
+        rows: &[
+            "FEUILLE D'ÉMARGEMENT",
+            "Formation : Sécurité incendie (EPI)",
+            "Organisme de formation : SAS Kerlann Conseil (nom commercial : Kerlann Formation)",
+            "Stagiaire | 09/03/2026 matin | 09/03/2026 après-midi",
+            "LE GALL Yann | Signé | Signé",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::AttendanceSheet,
+        want: &[("provider_name", Some("SAS Kerlann Conseil"))],
+    },
 ];
 
 #[test]
