@@ -175,11 +175,13 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             r"valable jusqu|fin de validite|date d'expiration|cycle de certification|accreditation",
             1.0,
         ),
-        // Look-alikes of a certificate: label attestations, completion certificates.
+        // Look-alikes of a certificate: labels, completion certificates. An attestation is
+        // one when its title names it so (lexicon `DOCUMENT_TYPES`: "attestation" is a
+        // look-alike, "attestation de certification" a certificate).
         cue(
             QualiopiCertificate,
             Title,
-            r"\blabel\b|labellisation|\battestation\b",
+            r"\blabel\b|labellisation",
             -9.0,
         ),
         cue(

@@ -214,6 +214,13 @@ pub(crate) const DOCUMENT_TYPES: &[(&str, Titled, f64)] = {
             1.0,
         ),
         ("certificat", Piece(QualiopiCertificate), 1.0),
+        // Certifiers also title the certificate an attestation ("Attestation de certification
+        // Qualiopi"); the body's cues (number, categories, validity) still decide.
+        (
+            "attestation* de certification*",
+            Piece(QualiopiCertificate),
+            1.0,
+        ),
         ("certificate", Piece(QualiopiCertificate), 1.0),
         ("emargement", Piece(AttendanceSheet), 1.0),
         ("feuille* de presence*", Piece(AttendanceSheet), 1.0),

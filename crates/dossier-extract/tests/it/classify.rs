@@ -29,6 +29,19 @@ const TRAINING_BODY: &[&str] = &[
 
 const CASES: &[Case] = &[
     Case {
+        name: "a certifier's 'attestation de certification' with its categories and validity",
+        rows: &[
+            "Bureau Véritas-like Certification",
+            "ATTESTATION DE CERTIFICATION QUALIOPI",
+            "Certificat n° BC-2025-4410",
+            "Organisme certifié : Horizon Compétences (SIREN 312 861 552)",
+            "Catégories : ☑ Actions de formation ☐ Bilans de compétences",
+            "Date d'émission : 20/02/2025 — Date d'expiration : 19/02/2028",
+        ],
+        kind: QualiopiCertificate,
+        at_least: 0.8,
+    },
+    Case {
         name: "a customer's account statement listing invoices, a payment and a credit note",
         rows: &[
             "Formations de l'Estuaire SARL | RELEVÉ DE COMPTE",
