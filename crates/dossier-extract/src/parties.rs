@@ -155,14 +155,25 @@ enum Side {
 /// line has one block only.
 fn block_side(line: &LineView<'_>, at: usize) -> Option<Side> {
     let (first, last) = block_range(line, at)?;
-    if first > 0 {
+    let cells = &line.line.cells;
+    // A label cell ("Organisme", "Client :") beside its value is a key/value row, not a
+    // second block: the other block must say something (a number, an address, a name).
+    let says_something = |range: &[Cell]| {
+        let text: String = range.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+        text.chars().any(|c| c.is_ascii_digit())
+            || text.split_whitespace().count() > LABEL_MAX_WORDS
+    };
+    if first > 0 && says_something(&cells[..first]) {
         Some(Side::Right)
-    } else if last + 1 < line.line.cells.len() {
+    } else if last + 1 < cells.len() && says_something(&cells[last + 1..]) {
         Some(Side::Left)
     } else {
         None
     }
 }
+
+/// Words a label cell of a key/value row holds at most ("Organisme de formation :").
+const LABEL_MAX_WORDS: usize = 3;
 
 /// Evidence that a line is the issuer's legal notice or registration (a letterhead or a
 /// footer): its identifiers are the provider's.
@@ -311,6 +322,16 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                     } else {
                         u8::from(role == Role::Provider)
                     };
+                    // Two SIRETs of one SIREN are one company's establishments: the one
+                    // printed first (the letterhead, the "Organisme" row naming the training
+                    // centre) is the one the document is about; a later footer repeats the
+                    // head office's.
+                    let same_company = provider
+                        .as_ref()
+                        .is_some_and(|(_, p)| p.value[..9] == found.value[..9]);
+                    if same_company {
+                        continue;
+                    }
                     if provider.as_ref().is_none_or(|(g, _)| grounds > *g) {
                         if let Some((_, weaker)) = provider.take() {
                             unknown.push(weaker);

@@ -612,6 +612,19 @@ const CASES: &[Case] = &[
         kind: DocumentKind::AttendanceSheet,
         want: &[("provider_name", Some("SAS Kerlann Conseil"))],
     },
+    Case {
+        name: "the training centre's SIRET in the body, the head office's in the legal footer",
+        rows: &[
+            "PROGRAMME DE FORMATION",
+            "Organisme | Velay Compétences – SIRET 74580730500032 (centre de Brives)",
+            "Comptabilité fournisseurs : les fondamentaux",
+            "Volume horaire global : 21 heures",
+            "Velay Compétences SAS au capital de 8 000 € – SIRET 745 807 305 00024 – RCS Le Puy",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::Programme,
+        want: &[("provider_siret", Some("74580730500032"))],
+    },
 ];
 
 #[test]
