@@ -384,24 +384,29 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     };
     // A category whose own line shows no mark (a wrapped label, its "NON" centred on the
     // line between its two halves): the mark printed alone on the nearest line of its row.
+    // Only a mark between the label's two halves counts: a mark alone on the line after a
+    // label whose next line is another category belongs to no one for sure.
     let neighbour_mark = |index: usize| -> Option<bool> {
         let line = &view.lines[index];
-        [index.checked_sub(1), Some(index + 1)]
-            .into_iter()
-            .flatten()
-            .filter_map(|i| view.lines.get(i).map(|l| (i, l)))
-            .filter(|(i, l)| {
-                let (upper, lower) = if *i < index { (*l, line) } else { (line, *l) };
-                l.page == line.page
-                    && upper.line.bbox.y0 - lower.line.bbox.y1 < line.line.size * ROW_LINE_GAP
-            })
-            .filter_map(|(_, l)| {
-                let caps = MARK_ALONE.captures(&l.folded)?;
-                let mark = caps.get(1)?.as_str();
-                Some(!(mark == "non" || mark == "no" || mark.contains(UNTICKED_BOXES)
-                    || mark.contains(CROSS_MARKS)))
-            })
-            .next()
+        let (mark_line, rest) = (view.lines.get(index + 1)?, view.lines.get(index + 2)?);
+        let tight = |upper: &crate::view::LineView<'_>, lower: &crate::view::LineView<'_>| {
+            lower.page == upper.page
+                && upper.line.bbox.y0 - lower.line.bbox.y1 < upper.line.size * ROW_LINE_GAP
+        };
+        let continues_label = !MARK_ON_LINE.is_match(&rest.folded)
+            && !CATEGORY_WORDS.is_match(&rest.folded)
+            && rest.line.bbox.x0 < mark_line.line.bbox.x0;
+        if !tight(line, mark_line) || !tight(mark_line, rest) || !continues_label {
+            return None;
+        }
+        let caps = MARK_ALONE.captures(&mark_line.folded)?;
+        let mark = caps.get(1)?.as_str();
+        let unticked = mark == "non"
+            || mark == "no"
+            || mark.contains(UNTICKED_BOXES)
+            || mark.contains(CROSS_MARKS)
+            || (mark.starts_with('[') && !mark.contains('x'));
+        Some(!unticked)
     };
     let has_mark = |folded: &str| MARK_ON_LINE.is_match(folded);
     let scan = |scope: Vec<usize>| -> Vec<(&'static str, usize)> {
@@ -477,11 +482,14 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
         .position(|k| k == n)
     });
     // Boxes printed for some categories but none readable before a ticked one: its box was
-    // lost (a tick drawn as a graphic, a ☒ OCR could not read, "☐" read as "Cl").
+    // lost (a tick drawn as a graphic, a ☒ OCR could not read, "☐" read as "Cl"); or marks
+    // printed on lines of their own that no category line can be tied to.
     let last_index = found.iter().map(|(_, i)| *i).max().unwrap_or(first_index);
     let near = first_index.saturating_sub(BOX_LIST_REACH)
         ..(last_index + BOX_LIST_REACH + 1).min(view.lines.len());
-    let boxes_printed = view.lines[near].iter().any(|l| EMPTY_BOX.is_match(&l.folded));
+    let boxes_printed = view.lines[near]
+        .iter()
+        .any(|l| EMPTY_BOX.is_match(&l.folded) || MARK_ALONE.is_match(&l.folded));
     let box_lost = boxes_printed
         && found
             .iter()
@@ -528,6 +536,11 @@ const CROSS_MARKS: [char; 2] = ['✘', '✗'];
 
 /// Empty boxes as printed ("☐", "□", "❏", "◻").
 const UNTICKED_BOXES: [char; 4] = ['☐', '□', '❏', '◻'];
+
+/// Words of any of the four categories (a line holding them is a label, not a label's end).
+static CATEGORY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"actions? de formation|bilans? de competences|validation des acquis|valider les acquis|\bvae\b|apprentissage")
+});
 
 /// A line holding a category's mark and nothing else: "NON", "Oui", "☐", "✔", "[X]".
 static MARK_ALONE: LazyLock<Regex> = LazyLock::new(|| {

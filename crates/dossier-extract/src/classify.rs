@@ -175,9 +175,9 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             r"valable jusqu|fin de validite|date d'expiration|cycle de certification|accreditation",
             1.0,
         ),
-        // Look-alikes of a certificate: labels, completion certificates. An attestation is
-        // one when its title names it so (lexicon `DOCUMENT_TYPES`: "attestation" is a
-        // look-alike, "attestation de certification" a certificate).
+        // Look-alikes of a certificate: labels, completion certificates, attestations (an
+        // attestation whose title opens with its being a certification is a certificate:
+        // see `ATTESTATION_IN_TITLE`).
         cue(
             QualiopiCertificate,
             Title,
@@ -343,6 +343,12 @@ fn not_a_type(folded: &str) -> String {
 /// programme's words stays `unknown`.
 const LOOK_ALIKE_PENALTY: f64 = 12.0;
 
+static ATTESTATION_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"\battestation\b"));
+
+/// What an attestation in the title costs a certificate: as much as a label's (9), enough
+/// that a certifier's letter in a certificate's vocabulary stays `unknown`.
+const ATTESTATION_PENALTY: f64 = 9.0;
+
 /// Below this score a document is `unknown`.
 const MIN_SCORE: f64 = 4.5;
 
@@ -426,7 +432,21 @@ pub(crate) fn classify(view: &DocView<'_>) -> (DocumentKind, f64) {
             }
         }
     }
-    match head_type(&title_lines) {
+    let head = head_type(&title_lines);
+    // An attestation named anywhere in the title ("AFNOR Certification — Attestation
+    // d'engagement") is no certificate, unless the title opens by naming one (lexicon:
+    // "attestation de certification").
+    if ATTESTATION_IN_TITLE.is_match(&title)
+        && head != Some(Titled::Piece(DocumentKind::QualiopiCertificate))
+    {
+        if let Some(slot) = KINDS
+            .iter()
+            .position(|k| *k == DocumentKind::QualiopiCertificate)
+        {
+            scores[slot] -= ATTESTATION_PENALTY;
+        }
+    }
+    match head {
         Some(Titled::LookAlike) => {
             for score in &mut scores {
                 *score -= LOOK_ALIKE_PENALTY;

@@ -843,7 +843,12 @@ fn unit_of_its_own_number(
         .collect();
     for (hours, start, end) in values::all_hours(text) {
         let before_value = line.span_bbox(start, end).x1 <= found.bbox.x0;
-        if label_starts.iter().any(|l| start < *l && *l < end) && before_value {
+        // Another label between this number and the value read labels that value ("Module
+        // 1 : 7 heures de formation — Durée : 21 heures").
+        let relabelled = label_starts
+            .iter()
+            .any(|l| *l >= end && line.span_bbox(*l, *l + 1).x0 < found.bbox.x0);
+        if label_starts.iter().any(|l| start < *l && *l < end) && before_value && !relabelled {
             return found_at(view, found.line_index, hours, start, end, found.confidence);
         }
     }

@@ -2,9 +2,13 @@
 //! and the client company (SIRET, name).
 //!
 //! A SIRET's role comes from its context: the nearest role word on its line (before it) or on
-//! the lines above it in the same column ("Client :", "Organisme de formation"), or, failing
-//! that, its place (a provider's identifiers sit in headers and footers). An identifier whose
-//! role cannot be told goes to the provider when the provider has none yet.
+//! the lines above it in the same column ("Client :", "Organisme de formation"), a legal
+//! notice in its own block (NDA, RCS, capital), or, failing that, its place: a provider's
+//! identifiers sit in headers and footers; of two blocks side by side in the upper half of
+//! the page, the left is the issuer's letterhead and the right the addressee's (a label cell
+//! beside its value is no block). What one block says is never taken as said of the block
+//! beside it. An identifier whose role cannot be told goes to the provider when the provider
+//! has none yet, then to the client.
 
 use std::sync::LazyLock;
 
@@ -24,6 +28,10 @@ enum Role {
     /// the upper half of the page, where French letters put the addressee (the issuer's
     /// letterhead on the left).
     Addressee,
+    /// The provider's by its place only: the page's header or footer band, or the left-hand
+    /// block of two side by side. A SIRET so placed that loses to one the document names
+    /// stays a candidate for the client.
+    Letterhead,
     Unknown,
 }
 
@@ -129,17 +137,19 @@ fn role_of(view: &DocView<'_>, index: usize, start: usize) -> Role {
         }
     }
     let top = line.top_fraction();
-    match block_side(line, start) {
-        Some(Side::Right) if top < ADDRESS_ZONE => return Role::Addressee,
-        Some(Side::Left) if top < ADDRESS_ZONE => return Role::Provider,
-        _ => {}
+    if !(HEADER_BAND..=1.0 - HEADER_BAND).contains(&top) {
+        return Role::Letterhead;
     }
-    if !(0.12..=0.88).contains(&top) {
-        Role::Provider
-    } else {
-        Role::Unknown
+    match block_side(line, start) {
+        Some(Side::Right) if top < ADDRESS_ZONE => Role::Addressee,
+        Some(Side::Left) if top < ADDRESS_ZONE => Role::Letterhead,
+        _ => Role::Unknown,
     }
 }
+
+/// Share of the page's height, from the top and from the bottom, that is the header and
+/// footer band: identifiers there are the issuer's.
+const HEADER_BAND: f32 = 0.12;
 
 /// Share of the page's height from the top within which two blocks side by side are the
 /// issuer's letterhead and the addressee's block (below it, two columns are a table's).
@@ -185,6 +195,11 @@ static LEGAL_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
 /// Confidence kept by a client's SIRET known by its place or by elimination rather than by
 /// a label (0.97 → 0.82: still above the rules' 0.6, below a labelled reading).
 const PLACE_ONLY_DISCOUNT: f64 = 0.85;
+
+/// Confidence kept by a client's SIRET that the document's words gave to a provider (a funder
+/// named "organisme financeur", a party after the provider's registration in a sentence):
+/// 0.97 → 0.68, read but below the 0.8 a value is trusted at without a look.
+const CONTESTED_DISCOUNT: f64 = 0.7;
 
 /// Horizontal gap, in font sizes, that separates two blocks printed side by side on one line
 /// (the issuer's letterhead on the left, the addressee's block on the right: 12 sizes apart
@@ -276,9 +291,10 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                 .map(|m| m.value[4..].to_string())
         })
         .collect();
-    let mut provider: Option<(u8, Found<String>)> = None;
+    let mut provider: Option<(u8, Role, Found<String>)> = None;
     let mut client: Option<Found<String>> = None;
     let mut unknown: Vec<Found<String>> = Vec::new();
+    let mut contested: Vec<Found<String>> = Vec::new();
     for (index, line) in view.lines.iter().enumerate() {
         for m in dossier_parse::find_siret(line.text()) {
             let confidence = if m.repaired { 0.8 } else { 0.97 };
@@ -295,7 +311,9 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                 {
                     Role::Provider
                 }
-                Role::Unknown if issuer => Role::Provider,
+                // A legal notice in the identifier's own block makes it the issuer's,
+                // whatever its place.
+                Role::Unknown | Role::Addressee | Role::Letterhead if issuer => Role::Provider,
                 other => other,
             };
             match role {
@@ -313,14 +331,14 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                     }
                 }
                 Role::Addressee => unknown.push(found),
-                Role::Provider | Role::Client => {
+                Role::Provider | Role::Client | Role::Letterhead => {
                     // Grounds, strongest first: the issuer's constraints (legal notice, VAT
                     // number), then a provider's label or block, then nothing better than
                     // "not the client's". A SIRET replaces one taken on weaker grounds only.
                     let grounds = if issuer {
                         2
                     } else {
-                        u8::from(role == Role::Provider)
+                        u8::from(matches!(role, Role::Provider | Role::Letterhead))
                     };
                     // Two SIRETs of one SIREN are one company's establishments: the one
                     // printed first (the letterhead, the "Organisme" row naming the training
@@ -328,28 +346,40 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                     // head office's.
                     let same_company = provider
                         .as_ref()
-                        .is_some_and(|(_, p)| p.value[..9] == found.value[..9]);
+                        .is_some_and(|(_, _, p)| p.value[..9] == found.value[..9]);
                     if same_company {
                         continue;
                     }
-                    if provider.as_ref().is_none_or(|(g, _)| grounds > *g) {
-                        if let Some((_, weaker)) = provider.take() {
-                            unknown.push(weaker);
+                    // A SIRET that loses to another company's: by its place only, whose it is
+                    // stays open, as for an unlabelled one; said to be a provider's (a
+                    // funder's "Organisme financeur", a sentence after the provider's
+                    // registration), it may be the client's only with less confidence.
+                    let mut set_aside = |role: Role, found: Found<String>| {
+                        if role == Role::Letterhead {
+                            unknown.push(found);
+                        } else {
+                            contested.push(found);
                         }
-                        provider = Some((grounds, found));
+                    };
+                    if provider.as_ref().is_none_or(|(g, _, _)| grounds > *g) {
+                        if let Some((_, weaker_role, weaker)) = provider.take() {
+                            set_aside(weaker_role, weaker);
+                        }
+                        provider = Some((grounds, role, found));
                     } else {
-                        // Taken for the provider's on weaker grounds (its place at the top
-                        // of the page, beside the issuer's letterhead): whose it is stays
-                        // open, as for an unlabelled one.
-                        unknown.push(found);
+                        set_aside(role, found);
                     }
                 }
                 Role::Unknown => unknown.push(found),
             }
         }
     }
-    let mut provider = provider.map(|(_, f)| f);
-    for found in unknown {
+    let mut provider = provider.map(|(_, _, f)| f);
+    let candidates = unknown
+        .into_iter()
+        .map(|f| (f, PLACE_ONLY_DISCOUNT))
+        .chain(contested.into_iter().map(|f| (f, CONTESTED_DISCOUNT)));
+    for (found, discount) in candidates {
         if provider.is_none() {
             provider = Some(found);
         } else if with_client
@@ -359,7 +389,7 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                 .is_some_and(|p| p.value[..9] != found.value[..9])
         {
             let mut found = found;
-            found.confidence *= PLACE_ONLY_DISCOUNT;
+            found.confidence *= discount;
             client = Some(found);
         }
     }
@@ -485,7 +515,10 @@ fn without_aside(found: Found<String>) -> Found<String> {
         return found;
     };
     let kept = value[..open].trim_end();
-    if kept.chars().filter(|c| c.is_alphabetic()).count() < 2 || kept.contains('(') {
+    // What is left must still be a name, not a legal form alone ("SAS (Forma Plus)").
+    let folded_kept = fold(kept).0;
+    let only_legal_form = LEGAL_FORM.replace_all(&folded_kept, "").trim().is_empty();
+    if kept.contains('(') || only_legal_form || !values::reads_as_party_name(kept) {
         return found;
     }
     Found {

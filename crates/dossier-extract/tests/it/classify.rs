@@ -29,6 +29,17 @@ const TRAINING_BODY: &[&str] = &[
 
 const CASES: &[Case] = &[
     Case {
+        name: "a certifier's attestation of commitment named after its letterhead on the title line",
+        rows: &[
+            "AFNOR-like Certification — Attestation d'engagement",
+            "Référentiel national qualité : l'organisme s'engage dans la démarche",
+            "Catégories d'actions visées : actions de formation",
+            "Audit initial prévu le 12/05/2026",
+        ],
+        kind: Unknown,
+        at_least: 0.6,
+    },
+    Case {
         name: "a certifier's 'attestation de certification' with its categories and validity",
         rows: &[
             "Bureau Véritas-like Certification",

@@ -45,6 +45,12 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
             .map(|f| f.value.join(", ")),
         "provider_siret" => fields.provider_siret.as_ref().map(|f| f.value.clone()),
         "client_siret" => fields.client_siret.as_ref().map(|f| f.value.clone()),
+        // Read at the confidence a value is trusted at without a look (0.8).
+        "client_siret_trusted" => fields
+            .client_siret
+            .as_ref()
+            .filter(|f| f.confidence >= 0.8)
+            .map(|f| f.value.clone()),
         "provider_siren" => fields.provider_siren.as_ref().map(|f| f.value.clone()),
         "provider_vat_number" => fields.provider_vat_number.as_ref().map(|f| f.value.clone()),
         "hours_completed" => fields.hours_completed.as_ref().map(|f| f.value.to_string()),
@@ -495,12 +501,12 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
-        name: "two blocks on one line, the right one with a RCS notice: the left SIRET is not its",
+        name: "two blocks on one line, the left one with its RCS notice: the right SIRET is not its",
         rows: &[
             "DEVIS N° D-77",
             "Émis par : | Adressé à :",
             "Formations Kerlann | Boulangerie Tanguy SARL",
-            "SIRET 90967929200013 | RCS Quimper, SIRET 69217421200096",
+            "SIRET 90967929200013 – RCS Quimper | SIRET 69217421200096",
             "Date : 02/03/2026",
             "Total HT | 900,00 EUR",
             "TVA 20 % | 180,00 EUR",
@@ -559,7 +565,10 @@ const CASES: &[Case] = &[
         ],
         column_width: 280.0,
         kind: DocumentKind::QualiopiCertificate,
-        want: &[("categories_confident", None)],
+        want: &[
+            ("categories", Some("training_actions")),
+            ("categories_confident", None),
+        ],
     },
     Case {
         name: "'heures de formation' after its own number, a session length further on the line",
@@ -624,6 +633,103 @@ const CASES: &[Case] = &[
         column_width: 150.0,
         kind: DocumentKind::Programme,
         want: &[("provider_siret", Some("74580730500032"))],
+    },
+    // Second readings: what the side-by-side and aside rules must not do.
+    Case {
+        name: "a SIRET far right of its own label in a key/value row is no addressee's",
+        rows: &[
+            "DEVIS N° D-2026-31",
+            "Forma Plus",
+            "Organisme de formation",
+            "N° SIRET | 68778932100092",
+            "Date : 02/03/2026",
+            "Total HT | 900,00 EUR",
+            "TVA 20 % | 180,00 EUR",
+            "Total TTC | 1 080,00 EUR",
+        ],
+        column_width: 330.0,
+        kind: DocumentKind::Quote,
+        want: &[
+            ("provider_siret", Some("68778932100092")),
+            ("client_siret", None),
+        ],
+    },
+    Case {
+        name: "a letterhead whose right-hand block is the issuer's legal notice",
+        rows: &[
+            "Forma Plus | SAS au capital de 10 000 € – RCS Lyon – SIRET 68778932100092",
+            "DEVIS N° D-2026-32",
+            "Date : 02/03/2026",
+            "Total HT | 900,00 EUR",
+            "TVA 20 % | 180,00 EUR",
+            "Total TTC | 1 080,00 EUR",
+        ],
+        column_width: 200.0,
+        kind: DocumentKind::Quote,
+        want: &[
+            ("provider_siret", Some("68778932100092")),
+            ("client_siret", None),
+        ],
+    },
+    Case {
+        name: "a funder named with its SIRET after the provider: no client SIRET trusted",
+        rows: &[
+            "CONVENTION DE FORMATION PROFESSIONNELLE",
+            "Organisme de formation : Forma Plus, SIRET 68778932100092",
+            "Organisme financeur : OPCO des Métiers, SIRET 90967929200013",
+            "Date : 02/03/2026",
+            "Total HT | 900,00 EUR",
+            "TVA 20 % | 180,00 EUR",
+            "Total TTC | 1 080,00 EUR",
+        ],
+        column_width: 200.0,
+        kind: DocumentKind::Quote,
+        want: &[
+            ("provider_siret", Some("68778932100092")),
+            ("client_siret_trusted", None),
+        ],
+    },
+    Case {
+        name: "another label between a count of hours and the duration",
+        rows: &[
+            "PROGRAMME DE FORMATION",
+            "Gestion de paie : les fondamentaux",
+            "Module 1 : 7 heures de formation — Durée : 21 heures",
+        ],
+        column_width: 200.0,
+        kind: DocumentKind::Programme,
+        want: &[("duration_hours", Some("21"))],
+    },
+    Case {
+        name: "a legal form alone before the aside keeps the aside",
+        rows: &[
+            "FEUILLE D'ÉMARGEMENT",
+            "Formation : Sécurité incendie (EPI)",
+            "Organisme de formation : SAS (Forma Plus)",
+            "Stagiaire | 09/03/2026 matin | 09/03/2026 après-midi",
+            "LE GALL Yann | Signé | Signé",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::AttendanceSheet,
+        want: &[("provider_name", Some("SAS (Forma Plus)"))],
+    },
+    Case {
+        name: "each category's mark alone on the line after it: no mark between two halves",
+        rows: &[
+            "CERTIFICAT QUALIOPI",
+            "Certificat n° CF-2026-0312",
+            "pour les catégories d'actions suivantes :",
+            "Actions de formation",
+            " | OUI",
+            "Bilans de compétences",
+            " | NON",
+            "Actions de formation par apprentissage",
+            " | OUI",
+            "Date d'émission : 03/02/2026",
+        ],
+        column_width: 330.0,
+        kind: DocumentKind::QualiopiCertificate,
+        want: &[("categories_confident", None)],
     },
 ];
 
