@@ -36,6 +36,14 @@ pub fn verdict(
     verdict
 }
 
+/// The id of a submission (contract §7.5): the lowercase hex SHA-256 of the
+/// `dossier.submitted.v1` body exactly as published, which the portal can compute from the
+/// bytes it sent. A resubmission with other pieces (other `sha256`) or other data is another
+/// submission; a redelivery of the same body is the same one.
+pub fn submission_id(submission_body: &[u8]) -> String {
+    sha256_hex(submission_body)
+}
+
 /// A hash of the dossier as submitted, the bytes of its documents and the rulebook.
 pub fn verdict_id(
     request: &DossierRequest,
