@@ -141,6 +141,35 @@ impl Broker {
         Ok(count)
     }
 
+    /// Deletes a queue and its messages (tests and migrations: a queue whose arguments
+    /// changed must be deleted before it can be declared again).
+    pub async fn delete_queue(&self, queue: &str) -> Result<u32, AmqpError> {
+        let channel = self.connection.create_channel().await?;
+        let count = channel
+            .queue_delete(
+                ShortString::from(queue),
+                lapin::options::QueueDeleteOptions::default(),
+            )
+            .await?;
+        channel.close(200, ShortString::from("done")).await.ok();
+        Ok(count)
+    }
+
+    /// Deletes an exchange (tests and migrations: an exchange whose arguments changed, such
+    /// as `dossier` gaining its alternate exchange, must be deleted before it can be declared
+    /// again; its bindings go with it and are declared again by [`Broker::declare_topology`]).
+    pub async fn delete_exchange(&self, exchange: &str) -> Result<(), AmqpError> {
+        let channel = self.connection.create_channel().await?;
+        channel
+            .exchange_delete(
+                ShortString::from(exchange),
+                lapin::options::ExchangeDeleteOptions::default(),
+            )
+            .await?;
+        channel.close(200, ShortString::from("done")).await.ok();
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.connection
             .close(200, ShortString::from("bye"))
@@ -155,6 +184,15 @@ pub struct Publisher {
 }
 
 impl Publisher {
+    /// Closes the publishing channel once nothing is left to publish; every publish before
+    /// it was confirmed (each [`Publisher::publish`] waits for its confirmation).
+    pub async fn close(&self) {
+        self.channel
+            .close(200, ShortString::from("done"))
+            .await
+            .ok();
+    }
+
     /// Publishes a persistent JSON message and waits for the broker's confirmation.
     pub async fn publish(
         &self,
@@ -245,6 +283,9 @@ impl Inbox {
 /// One received message.
 pub struct Inbound {
     pub body: Vec<u8>,
+    /// The routing key it was published with (for a message dead-lettered by a worker, the
+    /// queue it failed in).
+    pub routing_key: String,
     pub redelivered: bool,
     pub message_id: Option<String>,
     /// Our own retry count (`x-retries`).
@@ -286,6 +327,7 @@ impl Inbound {
             }
         }
         Inbound {
+            routing_key: delivery.routing_key.to_string(),
             body: delivery.data,
             redelivered: delivery.redelivered,
             message_id: delivery
