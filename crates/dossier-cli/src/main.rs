@@ -76,6 +76,21 @@ enum Command {
         #[command(flatten)]
         connection: dossier_fleet::settings::Connection,
     },
+    /// Fleet: list the dead-letter queue as JSON lines (origin queue, reason, body), or
+    /// replay it: each message is sent back to the queue it came from.
+    DeadLetters {
+        /// Send the messages back to the queue they came from (retry count reset).
+        #[arg(long)]
+        replay: bool,
+        /// Only replay messages that came from this queue.
+        #[arg(long)]
+        queue: Option<String>,
+        /// Most messages to read.
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[command(flatten)]
+        connection: dossier_fleet::settings::Connection,
+    },
     /// Fleet: declare the RabbitMQ topology, or print it as a definitions file.
     Topology {
         /// Print the RabbitMQ definitions JSON instead of declaring.
@@ -298,6 +313,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::DeadLetters {
+            replay,
+            queue,
+            limit,
+            connection,
+        } => {
+            let report = runtime()?.block_on(dossier_fleet::portal::dead_letters(
+                &connection,
+                replay,
+                queue.as_deref(),
+                limit,
+            ))?;
+            eprintln!(
+                "dossier: {} dead letters listed, {} replayed",
+                report.listed, report.replayed
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Topology { export, connection } => {
             if export {

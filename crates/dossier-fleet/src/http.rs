@@ -1,6 +1,6 @@
 //! The operations endpoint: `/healthz` (the process runs), `/readyz` (connected to the broker
-//! and consuming) and `/metrics` (Prometheus). A deliberately small HTTP/1.1 responder: three
-//! GET routes need no framework.
+//! and consuming, and the storage answered its last probe) and `/metrics` (Prometheus). A
+//! deliberately small HTTP/1.1 responder: three GET routes need no framework.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,20 +9,45 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::metrics::Metrics;
+use crate::reader::Reader;
 
-/// Readiness shared with the worker loop.
+/// Readiness shared with the worker loop and the storage probe.
 #[derive(Default)]
 pub(crate) struct Health {
+    /// Connected to the broker and consuming.
     pub(crate) ready: AtomicBool,
+    /// The storage answered its last probe.
+    pub(crate) storage: AtomicBool,
 }
 
-pub(crate) async fn serve(listener: TcpListener, health: Arc<Health>, metrics: Arc<Metrics>) {
+impl Health {
+    /// The readiness answer: what is not ready, if anything.
+    fn readiness(&self) -> Result<(), &'static str> {
+        match (
+            self.ready.load(Ordering::Relaxed),
+            self.storage.load(Ordering::Relaxed),
+        ) {
+            (true, true) => Ok(()),
+            (false, true) => Err("not ready: broker\n"),
+            (true, false) => Err("not ready: storage\n"),
+            (false, false) => Err("not ready: broker, storage\n"),
+        }
+    }
+}
+
+pub(crate) async fn serve(
+    listener: TcpListener,
+    health: Arc<Health>,
+    metrics: Arc<Metrics>,
+    reader: Arc<Reader>,
+) {
     loop {
         let Ok((mut stream, _)) = listener.accept().await else {
             continue;
         };
         let health = health.clone();
         let metrics = metrics.clone();
+        let reader = reader.clone();
         tokio::spawn(async move {
             let mut buffer = [0u8; 2048];
             let read =
@@ -33,15 +58,15 @@ pub(crate) async fn serve(listener: TcpListener, health: Arc<Health>, metrics: A
             let path = request.split_whitespace().nth(1).unwrap_or("/");
             let (status, content_type, body) = match path {
                 "/healthz" => ("200 OK", "text/plain", "ok\n".to_string()),
-                "/readyz" if health.ready.load(Ordering::Relaxed) => {
-                    ("200 OK", "text/plain", "ready\n".to_string())
-                }
-                "/readyz" => (
-                    "503 Service Unavailable",
-                    "text/plain",
-                    "not ready\n".to_string(),
+                "/readyz" => match health.readiness() {
+                    Ok(()) => ("200 OK", "text/plain", "ready\n".to_string()),
+                    Err(why) => ("503 Service Unavailable", "text/plain", why.to_string()),
+                },
+                "/metrics" => (
+                    "200 OK",
+                    "text/plain; version=0.0.4",
+                    metrics.render(&reader.kill_counts()),
                 ),
-                "/metrics" => ("200 OK", "text/plain; version=0.0.4", metrics.render()),
                 _ => ("404 Not Found", "text/plain", "not found\n".to_string()),
             };
             let response = format!(
@@ -51,5 +76,24 @@ pub(crate) async fn serve(listener: TcpListener, health: Arc<Health>, metrics: A
             stream.write_all(response.as_bytes()).await.ok();
             stream.shutdown().await.ok();
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `/readyz` says ready only when both the broker and the storage are. See: issue 14,
+    /// point 2 (a storage outage left it at 200).
+    #[test]
+    fn readiness_needs_the_broker_and_the_storage() {
+        let health = Health::default();
+        assert_eq!(health.readiness(), Err("not ready: broker, storage\n"));
+        health.ready.store(true, Ordering::Relaxed);
+        assert_eq!(health.readiness(), Err("not ready: storage\n"));
+        health.storage.store(true, Ordering::Relaxed);
+        assert_eq!(health.readiness(), Ok(()));
+        health.ready.store(false, Ordering::Relaxed);
+        assert_eq!(health.readiness(), Err("not ready: broker\n"));
     }
 }

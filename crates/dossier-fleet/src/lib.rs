@@ -16,6 +16,7 @@ pub mod portal;
 pub mod reader;
 mod runtime;
 pub mod settings;
+pub mod triage;
 mod verdict;
 
 pub use runtime::{WorkerKind, init_logging, run_worker};

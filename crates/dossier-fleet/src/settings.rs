@@ -3,6 +3,12 @@
 
 use std::path::PathBuf;
 
+/// Retries before a message is dead-lettered: with the delays of
+/// `dossier_amqp::topology::RETRY_DELAYS_MS`, 310 s, enough to ride out the 1–2 minutes of a
+/// storage node restart or failover (a one-minute outage dead-lettered everything in flight
+/// with the former 5 retries 5 s apart, issue 14).
+pub const DEFAULT_MAX_RETRIES: u32 = 8;
+
 /// Broker and storage, shared by the workers and the CLI's fleet commands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Connection {
@@ -36,8 +42,9 @@ pub struct Worker {
     /// Messages processed at once (CPU-bound reading runs on blocking threads).
     #[arg(long, env = "DOSSIER_CONCURRENCY", default_value_t = 2)]
     pub concurrency: usize,
-    /// Retries of a transient failure before the message is dead-lettered.
-    #[arg(long, env = "DOSSIER_MAX_RETRIES", default_value_t = 5)]
+    /// Retries of a transient or internal failure before the message is dead-lettered
+    /// (delays: 5 s, 5 s, 30 s, 30 s, then 60 s each).
+    #[arg(long, env = "DOSSIER_MAX_RETRIES", default_value_t = DEFAULT_MAX_RETRIES)]
     pub max_retries: u32,
     /// Seconds to finish in-flight messages after SIGTERM.
     #[arg(long, env = "DOSSIER_SHUTDOWN_GRACE_SECS", default_value_t = 25)]

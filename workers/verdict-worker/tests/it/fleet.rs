@@ -55,13 +55,18 @@ impl Fleet {
                         amqp_url()
                     )
                 });
+            // Deleted rather than purged: a queue or an exchange declared by an older release
+            // with other arguments (a bound, an alternate exchange) could not be declared again.
+            for queue in dossier_amqp::topology::queue_names() {
+                broker.delete_queue(queue).await.ok();
+            }
+            for exchange in dossier_amqp::topology::exchange_names() {
+                broker.delete_exchange(exchange).await.ok();
+            }
             broker
                 .declare_topology()
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
-            for queue in dossier_amqp::topology::queue_names() {
-                broker.purge(queue).await.ok();
-            }
             broker.close().await;
         });
         Fleet {
@@ -73,6 +78,11 @@ impl Fleet {
 
     pub(crate) fn storage_url(&self) -> String {
         format!("file://{}", self.data.path().display())
+    }
+
+    /// The fleet's storage, as the test's portal side writes uploads to it.
+    pub(crate) fn storage(&self) -> dossier_storage::Storage {
+        dossier_storage::Storage::from_url(&self.storage_url()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn env(&self, command: &mut Command) {
@@ -105,6 +115,27 @@ impl Fleet {
         for (_, child) in self.children.iter_mut().filter(|(n, _)| n == worker) {
             child.kill().ok();
             child.wait().ok();
+        }
+        self.children.retain(|(n, _)| n != worker);
+    }
+
+    /// SIGTERMs every process of a worker, as Kubernetes does on a deploy or a scale-down,
+    /// and waits for each to drain and exit.
+    pub(crate) fn terminate(&mut self, worker: &str) {
+        for (_, child) in self.children.iter_mut().filter(|(n, _)| n == worker) {
+            let sent = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(sent, "cannot SIGTERM {worker}");
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            while child.try_wait().ok().flatten().is_none() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{worker} did not stop within 30 s of SIGTERM"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
         }
         self.children.retain(|(n, _)| n != worker);
     }
@@ -150,9 +181,21 @@ pub(crate) async fn upload_files(
     dossier: &dossier_core::folder::FolderDossier,
     prefix: &str,
 ) -> Vec<dossier_contract::DocumentRef> {
+    upload_files_marked(storage, dossier, prefix, "").await
+}
+
+/// [`upload_files`], each file followed by `mark` (a PDF comment such as `\n% unique 7\n`,
+/// which readers ignore, gives the documents bytes and a SHA-256 of their own).
+pub(crate) async fn upload_files_marked(
+    storage: &dossier_storage::Storage,
+    dossier: &dossier_core::folder::FolderDossier,
+    prefix: &str,
+    mark: &str,
+) -> Vec<dossier_contract::DocumentRef> {
     let mut refs = Vec::new();
     for file in &dossier.files {
-        let bytes = file.bytes.clone().unwrap_or_default();
+        let mut bytes = file.bytes.clone().unwrap_or_default();
+        bytes.extend_from_slice(mark.as_bytes());
         let uri = storage
             .put_key(
                 &format!("{prefix}/{}", file.file),
@@ -169,6 +212,35 @@ pub(crate) async fn upload_files(
         });
     }
     refs
+}
+
+/// Publishes a body to the fleet's exchange with a routing key, as a portal does.
+pub(crate) async fn publish_event(publisher: &dossier_amqp::Publisher, key: &str, body: &[u8]) {
+    publisher
+        .publish(
+            dossier_amqp::Target::Event(key),
+            body,
+            &dossier_amqp::Meta::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The fixture dossiers the load tests draw from: a pass, a review and two failures, at
+/// both stages.
+pub(crate) fn load_templates() -> Vec<dossier_core::folder::FolderDossier> {
+    [
+        "pass-request",
+        "nda-missing",
+        "pass-payment",
+        "quote-totals",
+    ]
+    .iter()
+    .map(|case| {
+        dossier_core::folder::load(&fixtures().join("dossiers").join(case), 64 << 20)
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+    .collect()
 }
 
 /// Notes a verdict's id under its dossier.
