@@ -44,7 +44,17 @@ pub fn submission_id(submission_body: &[u8]) -> String {
     sha256_hex(submission_body)
 }
 
-/// A hash of the dossier as submitted, the bytes of its documents and the rulebook.
+/// The version of the code that checks, as `verdict_id` covers it: the workspace's release
+/// (the rules' code) and [`READING_VERSION`] (what reading returns for the same bytes). A
+/// release that reads or checks differently gives the same dossier another `verdict_id`, so a
+/// portal deduplicating on it is not served the former verdict as a duplicate.
+pub fn code_version() -> String {
+    format!("{}+{READING_VERSION}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A hash of the dossier as submitted, the bytes of its documents, the rulebook's content
+/// (not only its id: a rulebook edited under the same id checks differently) and
+/// [`code_version`].
 pub fn verdict_id(
     request: &DossierRequest,
     documents: &[DocumentReport],
@@ -65,5 +75,15 @@ pub fn verdict_id(
         material.push(0);
     }
     material.extend_from_slice(rulebook.id.as_bytes());
-    format!("v1-{}", &sha256_hex(&material)[..32])
+    material.push(0);
+    // The rulebook as parsed (every parameter, requirement, scheme and severity), so that
+    // the TOML's comments and layout do not count but each value does. Its `Debug`
+    // rendering is deterministic (ordered maps) and needs nothing of `dossier-rules`.
+    material.extend_from_slice(sha256_hex(format!("{rulebook:?}").as_bytes()).as_bytes());
+    material.push(0);
+    material.extend_from_slice(code_version().as_bytes());
+    format!("v2-{}", &sha256_hex(&material)[..32])
 }
+
+#[cfg(test)]
+mod tests;
