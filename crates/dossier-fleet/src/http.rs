@@ -1,6 +1,7 @@
 //! The operations endpoint: `/healthz` (the process runs), `/readyz` (connected to the broker
 //! and consuming, and the storage answered its last probe) and `/metrics` (Prometheus). A
-//! deliberately small HTTP/1.1 responder: three GET routes need no framework.
+//! deliberately small HTTP/1.1 responder: three GET routes need no framework; connections are
+//! bounded ([`MAX_CONNECTIONS`]) and so is the wait for a request.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,6 +11,16 @@ use tokio::net::TcpListener;
 
 use crate::metrics::Metrics;
 use crate::reader::Reader;
+
+/// Connections served at once. Kubernetes' two probes and one or two Prometheus scrapes
+/// make a handful every 5–10 s, each answered in well under a millisecond; 16 leaves room
+/// for a person with curl and bounds what a flood can cost.
+const MAX_CONNECTIONS: usize = 16;
+
+/// How long a client may take to send its request line: a probe sends it at once; 5 s is
+/// under the probes' own 1 s timeout times their failure thresholds, and frees a slow or
+/// idle connection's slot.
+const REQUEST_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Readiness shared with the worker loop and the storage probe.
 #[derive(Default)]
@@ -41,8 +52,15 @@ pub(crate) async fn serve(
     metrics: Arc<Metrics>,
     reader: Arc<Reader>,
 ) {
+    let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         let Ok((mut stream, _)) = listener.accept().await else {
+            continue;
+        };
+        // Past the limit a connection is closed at once: probes and scrapes retry, and a
+        // flood cannot pile up tasks in the worker.
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            drop(stream);
             continue;
         };
         let health = health.clone();
@@ -50,9 +68,7 @@ pub(crate) async fn serve(
         let reader = reader.clone();
         tokio::spawn(async move {
             let mut buffer = [0u8; 2048];
-            let read =
-                tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buffer))
-                    .await;
+            let read = tokio::time::timeout(REQUEST_READ_TIMEOUT, stream.read(&mut buffer)).await;
             let Ok(Ok(n)) = read else { return };
             let request = String::from_utf8_lossy(&buffer[..n]);
             let path = request.split_whitespace().nth(1).unwrap_or("/");
@@ -75,6 +91,7 @@ pub(crate) async fn serve(
             );
             stream.write_all(response.as_bytes()).await.ok();
             stream.shutdown().await.ok();
+            drop(permit);
         });
     }
 }

@@ -124,6 +124,31 @@ async fn probe_storage(storage: Storage, kind: WorkerKind, health: Arc<Health>) 
     }
 }
 
+/// The whole `main` of a worker binary: settings from flags and `DOSSIER_*`, logging, reader
+/// mode when started as a document reader, then the worker until SIGTERM. A failure to start
+/// is printed as text on one line (not the `Debug` dump of a `main` returning a `Result`).
+pub fn worker_main(kind: WorkerKind) -> std::process::ExitCode {
+    let settings = <Worker as clap::Parser>::parse();
+    init_logging(&settings.log_format);
+    // Started again as a document reader by this worker (see crate::reader).
+    if let Some(code) = crate::reader::serve_if_reader() {
+        return code;
+    }
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| FleetError::Setup(format!("cannot start the runtime: {e}")))
+        .and_then(|runtime| runtime.block_on(run_worker(kind, settings)));
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{}: {err}", kind.name());
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs a worker until SIGTERM.
 pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetError> {
     let storage = Storage::from_url(&settings.connection.storage_url)?;
