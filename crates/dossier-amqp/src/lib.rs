@@ -77,7 +77,7 @@ impl Broker {
     pub async fn declare_topology(&self) -> Result<(), AmqpError> {
         let channel = self.connection.create_channel().await?;
         topology::declare(&channel).await?;
-
+        close_channel(channel).await;
         Ok(())
     }
 
@@ -124,7 +124,7 @@ impl Broker {
                 FieldTable::default(),
             )
             .await?;
-
+        close_channel(channel).await;
         Ok(declared.message_count())
     }
 
@@ -137,7 +137,7 @@ impl Broker {
                 lapin::options::QueuePurgeOptions::default(),
             )
             .await?;
-
+        close_channel(channel).await;
         Ok(count)
     }
 
@@ -151,7 +151,7 @@ impl Broker {
                 lapin::options::QueueDeleteOptions::default(),
             )
             .await?;
-        channel.close(200, ShortString::from("done")).await.ok();
+        close_channel(channel).await;
         Ok(count)
     }
 
@@ -166,7 +166,7 @@ impl Broker {
                 lapin::options::ExchangeDeleteOptions::default(),
             )
             .await?;
-        channel.close(200, ShortString::from("done")).await.ok();
+        close_channel(channel).await;
         Ok(())
     }
 
@@ -176,6 +176,13 @@ impl Broker {
             .await
             .ok();
     }
+}
+
+/// Closes a channel used for one operation, and waits for the broker's answer. Dropped
+/// instead, it is closed in the background, and when the connection closes first lapin logs
+/// "invalid channel state: Closing" as an ERROR on every normal stop.
+async fn close_channel(channel: lapin::Channel) {
+    channel.close(200, ShortString::from("done")).await.ok();
 }
 
 /// A confirm-mode channel.

@@ -141,6 +141,7 @@ pub async fn submit(connection: &Connection, dirs: &[PathBuf]) -> Result<Vec<Str
         let dossier = load(dir)?;
         ids.push(submit_one(&publisher, &storage, &dossier, None).await?);
     }
+    publisher.close().await;
     broker.close().await;
     Ok(ids)
 }
@@ -400,6 +401,7 @@ pub async fn loadgen(
             last = last.max(at);
         }
     }
+    publisher.close().await;
     broker.close().await;
     Ok(LoadReport {
         sent: count,
