@@ -134,11 +134,18 @@ pub fn disposition(outcome: &Result<(), Failure>, retries: u32, max_retries: u32
 /// queue's delivery limit allows, decided before handling it again (the broker would
 /// dead-letter it silently on the next failure): `None` for any other message.
 pub fn past_delivery_limit(message: &Inbound) -> Option<Disposition> {
-    (i64::from(message.delivery_count) >= DELIVERY_LIMIT).then(|| Disposition::DeadLetter {
+    past_delivery_limit_after(message.delivery_count)
+}
+
+/// [`past_delivery_limit`] for a message the broker counts `delivery_count` failed
+/// deliveries of (quorum queues' `x-delivery-count`): the broker dead-letters silently past
+/// [`DELIVERY_LIMIT`] returns, so the last delivery it allows is dead-lettered here, with a
+/// rejection, instead of being handled once more.
+fn past_delivery_limit_after(delivery_count: u32) -> Option<Disposition> {
+    (i64::from(delivery_count) >= DELIVERY_LIMIT).then(|| Disposition::DeadLetter {
         code: RejectionReason::DeliveryLimit,
         reason: format!(
-            "delivered {} times without being settled (its worker stopped each time)",
-            message.delivery_count
+            "delivered {delivery_count} times without being settled (its worker stopped each time)"
         ),
     })
 }
@@ -327,6 +334,25 @@ mod tests {
             "retries span only {total_ms} ms"
         );
         assert_eq!(retry_queue_index(1), 0, "a hiccup is retried quickly");
+    }
+
+    /// A message that stopped its worker as often as the queue allows is dead-lettered with a
+    /// rejection before the broker drops it silently; one redelivered after fewer stops is
+    /// handled again. See: issue 14, point 3.
+    #[test]
+    fn the_last_allowed_delivery_is_dead_lettered_with_a_rejection() {
+        let limit = u32::try_from(DELIVERY_LIMIT).unwrap_or(u32::MAX);
+        assert_eq!(past_delivery_limit_after(0), None);
+        assert_eq!(past_delivery_limit_after(limit - 1), None);
+        let last = past_delivery_limit_after(limit);
+        assert!(matches!(
+            last,
+            Some(Disposition::DeadLetter {
+                code: RejectionReason::DeliveryLimit,
+                ..
+            })
+        ));
+        assert_eq!(last.map(|d| d.outcome()), Some("delivery_limit"));
     }
 
     #[test]
