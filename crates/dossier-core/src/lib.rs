@@ -11,8 +11,8 @@ pub mod folder;
 mod read;
 
 pub use read::{
-    ReadOptions, detect_content_type, image_plain_text, read_document, read_text, sha256_hex,
-    unreadable,
+    NEEDS_OCR, ReadOptions, detect_content_type, image_plain_text, read_document, read_text,
+    sha256_hex, unreadable,
 };
 
 use dossier_contract::{DocumentReport, DossierRequest, Verdict};

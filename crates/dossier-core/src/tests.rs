@@ -1,4 +1,5 @@
-//! `verdict_id`: what it covers. See: issue 14, point 2 (it hashed the rulebook's id only).
+//! `verdict_id`: what it covers (issue 14, point 2: it hashed the rulebook's id only); reading
+//! without OCR (issue 14, points 1 and 7).
 
 use super::*;
 
@@ -31,4 +32,49 @@ fn the_verdict_id_covers_the_rulebooks_content_and_the_code_version() {
     assert!(code_version().ends_with(READING_VERSION));
     assert!(code_version().starts_with(env!("CARGO_PKG_VERSION")));
     assert!(id.starts_with("v2-"));
+}
+
+fn fixture(path: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(path);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Without OCR, a text PDF reads as usual and a scan stops at once with [`NEEDS_OCR`]
+/// (never a reading of it).
+#[test]
+fn reading_without_ocr_reads_text_and_stops_at_a_scan() {
+    let options = ReadOptions {
+        ocr_allowed: false,
+        ..ReadOptions::default()
+    };
+    let text = read_document(
+        "D-1",
+        "devis.pdf",
+        None,
+        &fixture("dossiers/pass-request/devis.pdf"),
+        &options,
+    );
+    assert_eq!(
+        text.kind,
+        dossier_contract::DocumentKind::Quote,
+        "{:?}",
+        text.reason
+    );
+    let started = std::time::Instant::now();
+    let scan = read_document(
+        "D-2",
+        "devis.pdf",
+        None,
+        &fixture("scans/scan-quote-totals/devis.pdf"),
+        &options,
+    );
+    assert_eq!(scan.kind, dossier_contract::DocumentKind::Unreadable);
+    assert_eq!(scan.reason.as_deref(), Some(NEEDS_OCR));
+    assert_eq!(scan.ocr_pages, 0);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "it read the scan"
+    );
 }

@@ -7,6 +7,7 @@
 //! | [`Failure::Internal`] (a bug of ours: a panic caught while reading, a reader that failed on its own) | retried like a transient failure, then dead-lettered as `internal_error`; counted apart; never a finding against the upload |
 //! | [`Failure::Invalid`] (undecodable body, missing fields) | dead-letter as `invalid_message` at once |
 //! | [`Failure::Refused`] (a URI outside the storage, a checksum mismatch) | dead-letter as `upload_refused` at once |
+//! | [`Failure::AwaitingExtraction`] (a document needs OCR, which the extract worker does) | copy to the 5 s delay queue with `x-extraction-waits` + 1, the retry count unchanged, then ack |
 //! | delivered again after stopping its worker [`DELIVERY_LIMIT`] times | dead-letter as `delivery_limit` without handling it once more |
 //! | the worker dies mid-message | nothing: the broker redelivers |
 //!
@@ -35,6 +36,10 @@ pub enum Failure {
     /// The message is well formed but names a file that may not or cannot be used.
     #[error("{0}")]
     Refused(String),
+    /// A document needs OCR and the extract worker reads it: the message waits for that
+    /// reading (a delay, not a retry) rather than reading it a second time.
+    #[error("{0}")]
+    AwaitingExtraction(String),
 }
 
 impl From<dossier_storage::StorageError> for Failure {
@@ -73,6 +78,11 @@ pub enum Disposition {
     Retry {
         reason: String,
     },
+    /// Come back after the shortest delay, the retry count unchanged: a document of the
+    /// message is being read elsewhere.
+    Wait {
+        reason: String,
+    },
     /// Dead-letter, and tell the portal why.
     DeadLetter {
         code: RejectionReason,
@@ -86,6 +96,7 @@ impl Disposition {
         match self {
             Disposition::Ack => "ok",
             Disposition::Retry { .. } => "retried",
+            Disposition::Wait { .. } => "waiting",
             Disposition::DeadLetter { code, .. } => reason_code(*code),
         }
     }
@@ -127,7 +138,34 @@ pub fn disposition(outcome: &Result<(), Failure>, retries: u32, max_retries: u32
             code: RejectionReason::UploadRefused,
             reason: reason.clone(),
         },
+        Err(Failure::AwaitingExtraction(reason)) => Disposition::Wait {
+            reason: reason.clone(),
+        },
     }
+}
+
+/// Header counting how many times a message waited for a document's extraction.
+pub const EXTRACTION_WAITS_HEADER: &str = "x-extraction-waits";
+
+/// How many times a message has waited for an extraction.
+pub fn extraction_waits(message: &Inbound) -> u32 {
+    message
+        .header(EXTRACTION_WAITS_HEADER)
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The headers a message keeps when it is sent to a delay queue (its clocks among them),
+/// with `replaced` set anew.
+fn headers_with(message: &Inbound, replaced: (&str, String)) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = message
+        .headers
+        .iter()
+        .filter(|(name, _)| name != replaced.0)
+        .cloned()
+        .collect();
+    headers.push((replaced.0.to_string(), replaced.1));
+    headers
 }
 
 /// The disposition of a message redelivered after stopping its worker as many times as the
@@ -210,12 +248,23 @@ pub async fn settle(
             let retry = message.retries + 1;
             let meta = Meta {
                 message_id: message.message_id.clone(),
-                headers: vec![("x-last-failure".into(), reason.clone())],
+                headers: headers_with(message, (LAST_FAILURE_HEADER, reason.clone())),
                 retries: retry,
             };
             let delay_queue = retry_queues[retry_queue_index(retry)];
             publisher
                 .publish(Target::Queue(delay_queue), &message.body, &meta)
+                .await?;
+        }
+        Disposition::Wait { .. } => {
+            let waits = extraction_waits(message) + 1;
+            let meta = Meta {
+                message_id: message.message_id.clone(),
+                headers: headers_with(message, (EXTRACTION_WAITS_HEADER, waits.to_string())),
+                retries: message.retries,
+            };
+            publisher
+                .publish(Target::Queue(retry_queues[0]), &message.body, &meta)
                 .await?;
         }
         Disposition::DeadLetter { code, reason } => {
@@ -250,6 +299,9 @@ pub async fn settle(
 pub fn log_unsettled_outcome(disposition: &Disposition, what: &str) {
     match disposition {
         Disposition::Ack => {}
+        Disposition::Wait { reason } => {
+            tracing::info!(reason = %reason, outcome = disposition.outcome(), "{what}: waiting")
+        }
         Disposition::Retry { reason } => {
             tracing::warn!(reason = %reason, outcome = disposition.outcome(), "{what}: retried later")
         }
@@ -258,6 +310,9 @@ pub fn log_unsettled_outcome(disposition: &Disposition, what: &str) {
         }
     }
 }
+
+/// Header of a retried message carrying why its last try failed.
+const LAST_FAILURE_HEADER: &str = "x-last-failure";
 
 /// Header of a dead-lettered copy carrying its rejection's reason code.
 pub const REASON_CODE_HEADER: &str = "x-reason-code";
@@ -334,6 +389,25 @@ mod tests {
             "retries span only {total_ms} ms"
         );
         assert_eq!(retry_queue_index(1), 0, "a hiccup is retried quickly");
+    }
+
+    /// A dossier whose document the extract worker is reading waits for it: a delay that
+    /// does not count as a retry. See: issue 14, point 1.
+    #[test]
+    fn awaiting_an_extraction_is_a_wait_not_a_retry() {
+        let waiting = disposition(&Err(Failure::AwaitingExtraction("needs OCR".into())), 7, 8);
+        assert_eq!(
+            waiting,
+            Disposition::Wait {
+                reason: "needs OCR".into()
+            }
+        );
+        assert_eq!(waiting.outcome(), "waiting");
+        // Even past the retry budget: waiting is bounded by its own limit, in verdict.rs.
+        assert!(matches!(
+            disposition(&Err(Failure::AwaitingExtraction("x".into())), 8, 8),
+            Disposition::Wait { .. }
+        ));
     }
 
     /// A message that stopped its worker as often as the queue allows is dead-lettered with a

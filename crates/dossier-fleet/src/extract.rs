@@ -90,12 +90,15 @@ async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> R
             .to_string();
         let document = extraction(
             shared,
-            &upload.dossier_id,
-            &upload.sha256,
-            &upload.uri,
-            &upload.document_id,
-            &file,
-            upload.declared_kind,
+            &Upload {
+                dossier_id: &upload.dossier_id,
+                document_id: &upload.document_id,
+                file: &file,
+                uri: &upload.uri,
+                sha256: &upload.sha256,
+                declared_kind: upload.declared_kind,
+            },
+            OcrPolicy::ReadHere,
         )
         .await?;
         let kind = document.kind;
@@ -124,17 +127,43 @@ fn is_sha256(text: &str) -> bool {
     text.len() == 64 && text.chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// A document to read, as a message names it.
+pub(crate) struct Upload<'a> {
+    pub(crate) dossier_id: &'a str,
+    pub(crate) document_id: &'a str,
+    pub(crate) file: &'a str,
+    pub(crate) uri: &'a str,
+    pub(crate) sha256: &'a str,
+    pub(crate) declared_kind: Option<DocumentKind>,
+}
+
+/// Who reads a page that needs OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OcrPolicy {
+    /// This worker: the extract worker, and the verdict worker once it has waited long
+    /// enough for the extract worker.
+    ReadHere,
+    /// The extract worker, which has the same upload in its queue: this worker reads the
+    /// text layer only, and a document that needs OCR is waited for
+    /// ([`Failure::AwaitingExtraction`]) instead of being read twice.
+    LeaveToExtractWorker,
+}
+
 /// A document's extraction: from storage when this content was read before (a re-upload
 /// or a redelivery costs nothing), else fetched, read on a blocking thread and stored.
 pub(crate) async fn extraction(
     shared: &Shared,
-    dossier_id: &str,
-    sha256: &str,
-    uri: &str,
-    document_id: &str,
-    file: &str,
-    declared_kind: Option<DocumentKind>,
+    upload: &Upload<'_>,
+    policy: OcrPolicy,
 ) -> Result<DocumentReport, Failure> {
+    let Upload {
+        dossier_id,
+        document_id,
+        file,
+        uri,
+        sha256,
+        declared_kind,
+    } = *upload;
     if !is_sha256(sha256) {
         return Err(Failure::Invalid(format!("`{sha256}` is not a SHA-256")));
     }
@@ -189,7 +218,10 @@ pub(crate) async fn extraction(
         )));
     }
     let started = Instant::now();
-    let reader = Arc::clone(&shared.reader);
+    let reader = Arc::clone(match policy {
+        OcrPolicy::ReadHere => &shared.reader,
+        OcrPolicy::LeaveToExtractWorker => &shared.text_reader,
+    });
     let (dossier, id, name) = (
         dossier_id.to_string(),
         document_id.to_string(),
@@ -200,6 +232,11 @@ pub(crate) async fn extraction(
     })
     .await
     .map_err(|e| Failure::Internal(format!("the reading task failed: {e}")))??;
+    if crate::reader::Reader::needs_ocr(&report) {
+        return Err(Failure::AwaitingExtraction(format!(
+            "document {document_id} needs OCR: waiting for the extract worker's reading"
+        )));
+    }
     shared.metrics.observe("read", started.elapsed());
     shared
         .metrics

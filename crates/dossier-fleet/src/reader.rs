@@ -133,10 +133,17 @@ impl Reader {
     /// file (a document that timed out during the year-end rush reads fine an hour later).
     pub fn is_final(report: &DocumentReport) -> bool {
         !report.internal_error
+            && !Reader::needs_ocr(report)
             && !report
                 .reason
                 .as_deref()
                 .is_some_and(|reason| reason.contains(INTERRUPTED))
+    }
+
+    /// Whether a reading without OCR stopped where OCR was needed
+    /// ([`dossier_core::NEEDS_OCR`]): no reading of the document at all.
+    pub fn needs_ocr(report: &DocumentReport) -> bool {
+        report.reason.as_deref() == Some(dossier_core::NEEDS_OCR)
     }
 
     /// Reader processes lost so far, by cause (none when reading in this process).

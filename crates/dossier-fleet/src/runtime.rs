@@ -45,6 +45,9 @@ pub(crate) struct Shared {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) rulebook: Rulebook,
     pub(crate) reader: Arc<Reader>,
+    /// Reads text layers only: a document that needs OCR is reported as such
+    /// (see [`crate::extract::OcrPolicy`]).
+    pub(crate) text_reader: Arc<Reader>,
 }
 
 /// Why consuming stopped.
@@ -169,6 +172,14 @@ pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetE
         metrics.clone(),
         reader.clone(),
     ));
+    let text_limits = crate::settings::ReadLimits {
+        ocr: false,
+        ..settings.limits.clone()
+    };
+    let text_reader = Arc::new(
+        Reader::new(&text_limits, None)
+            .map_err(|e| FleetError::Setup(format!("document reader: {e}")))?,
+    );
     tokio::spawn(probe_storage(storage.clone(), kind, health.clone()));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     tokio::spawn(wait_for_signal(shutdown_tx));
@@ -178,6 +189,7 @@ pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetE
         metrics,
         rulebook,
         reader,
+        text_reader,
     });
     let mut backoff = Duration::from_millis(250);
     loop {

@@ -113,6 +113,10 @@ pub struct ReadLimits {
     /// reads in this process, without either.
     #[arg(long, env = "DOSSIER_ISOLATION", value_enum, default_value_t = Isolation::Process)]
     pub isolation: Isolation,
+    /// Whether pages without a text layer are read by OCR (`false`: such a document is
+    /// reported as needing OCR; the verdict worker's first reading is made so).
+    #[arg(long, env = "DOSSIER_OCR", default_value_t = true, action = clap::ArgAction::Set)]
+    pub ocr: bool,
 }
 
 /// The limits as a reader process takes them: from its environment only.
@@ -151,6 +155,7 @@ impl ReadLimits {
             ),
             ("DOSSIER_MAX_MEMORY_MIB", self.max_memory_mib.to_string()),
             ("DOSSIER_ISOLATION", self.isolation.as_str().to_string()),
+            ("DOSSIER_OCR", self.ocr.to_string()),
         ]
     }
 
@@ -165,6 +170,7 @@ impl ReadLimits {
         let mut options = dossier_core::ReadOptions {
             max_file_bytes: usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX),
             document_time: std::time::Duration::from_secs(self.document_seconds),
+            ocr_allowed: self.ocr,
             ..dossier_core::ReadOptions::default()
         };
         options.pdf.max_pages = self.max_pages;

@@ -13,12 +13,19 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use crate::disposition::{Disposition, Failure, Subject};
-use crate::extract::extraction;
+use crate::disposition::{Disposition, Failure, Subject, extraction_waits};
+use crate::extract::{OcrPolicy, Upload, extraction};
 use crate::runtime::{Ended, Route, Shared, drain, drive, handle_message};
 
 /// Header set by the submitter: when the dossier was submitted (RFC 3339), for queue wait.
 pub(crate) const SUBMITTED_AT_HEADER: &str = "x-submitted-at";
+/// Times a dossier waits (5 s each, in the intake's shortest delay queue) for the extract
+/// worker to read a document that needs OCR before reading it here: 30 waits, 150 s, cover
+/// the document budget (120 s) and the reader's kill grace (5 s) with room for the upload to
+/// reach the front of the extract queue; past that the extract workers are behind and this
+/// worker helps.
+const EXTRACTION_WAIT_LIMIT: u32 = 30;
+
 /// Header set by triage when the submitter set none: when the fleet received the dossier.
 pub(crate) const RECEIVED_AT_HEADER: &str = "x-received-at";
 
@@ -260,6 +267,14 @@ async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> R
         .documents
         .clone()
         .ok_or_else(|| Failure::Invalid("the submission lists no documents".into()))?;
+    // OCR is the extract worker's (it has every upload in its queue): reading it here too
+    // read pages twice and held this worker's slots, text dossiers waiting behind scans.
+    // Past the wait limit, this worker reads what is still missing itself.
+    let policy = if extraction_waits(message) < EXTRACTION_WAIT_LIMIT {
+        OcrPolicy::LeaveToExtractWorker
+    } else {
+        OcrPolicy::ReadHere
+    };
     let mut documents = Vec::with_capacity(refs.len());
     for document in &refs {
         let (Some(uri), Some(sha256)) = (&document.uri, &document.sha256) else {
@@ -268,17 +283,17 @@ async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> R
                 document.document_id
             )));
         };
-        let report = extraction(
-            shared,
-            &request.dossier_id,
-            sha256,
+        let upload = Upload {
+            dossier_id: &request.dossier_id,
+            document_id: &document.document_id,
+            file: &document.file,
             uri,
-            &document.document_id,
-            &document.file,
-            document.declared_kind,
-        )
-        .instrument(tracing::info_span!("document", document_id = %document.document_id))
-        .await?;
+            sha256,
+            declared_kind: document.declared_kind,
+        };
+        let report = extraction(shared, &upload, policy)
+            .instrument(tracing::info_span!("document", document_id = %document.document_id))
+            .await?;
         documents.push(report);
     }
     let started = Instant::now();

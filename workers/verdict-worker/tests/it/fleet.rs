@@ -101,8 +101,11 @@ impl Fleet {
         };
         let mut command = Command::new(path);
         self.env(&mut command);
+        if !args.contains(&"--http-addr") {
+            command.args(["--http-addr", "127.0.0.1:0"]);
+        }
         command
-            .args(["--http-addr", "127.0.0.1:0", "--shutdown-grace-secs", "5"])
+            .args(["--shutdown-grace-secs", "5"])
             .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -258,4 +261,23 @@ pub(crate) fn record_verdict(
 pub(crate) fn validate(fleet: &Fleet, dir: &Path) -> serde_json::Value {
     let output = fleet.dossier(&["validate", &dir.to_string_lossy(), "--format", "json"]);
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A local address nothing listens on, for a worker's ops endpoint the test reads.
+pub(crate) fn free_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let address = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    address.to_string()
+}
+
+/// A worker's `/metrics`, as Prometheus would scrape it.
+pub(crate) fn scrape(address: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap_or_else(|e| panic!("{e}"));
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\n\r\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok();
+    response
 }
