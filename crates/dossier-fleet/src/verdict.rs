@@ -224,7 +224,10 @@ fn since(at: chrono::DateTime<chrono::FixedOffset>) -> Duration {
 async fn verdict_one(shared: &Shared, publisher: &Publisher, message: Inbound, queue: &str) {
     let started = Instant::now();
     let entered = entered_at(&message);
-    if let Some(at) = entered {
+    // The wait before the first try only: a dossier back from a retry or a wait for an
+    // extraction would be counted again, with delays that are not queueing.
+    let first_try = message.retries == 0 && extraction_waits(&message) == 0;
+    if let (Some(at), true) = (entered, first_try) {
         shared.metrics.observe("queue_wait", since(at));
     }
     let mut subject = Subject::salvaged(&message);
