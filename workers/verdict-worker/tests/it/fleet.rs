@@ -270,13 +270,17 @@ pub(crate) fn free_address() -> String {
     address.to_string()
 }
 
-/// A worker's `/metrics`, as Prometheus would scrape it.
-pub(crate) fn scrape(address: &str) -> String {
+/// A GET on a worker's ops endpoint (`/metrics`, `/readyz`): the whole response, status
+/// line included; empty when nothing answers.
+pub(crate) fn get(address: &str, path: &str) -> String {
     use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(address).unwrap_or_else(|e| panic!("{e}"));
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\n\r\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let Ok(mut stream) = std::net::TcpStream::connect(address) else {
+        return String::new();
+    };
+    let request = format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return String::new();
+    }
     let mut response = String::new();
     stream.read_to_string(&mut response).ok();
     response

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use dossier_amqp::Broker;
 use dossier_amqp::topology::PORTAL_VERDICT_QUEUE;
 
-use crate::fleet::{Fleet, amqp_url, fixtures, free_address, runtime, scrape};
+use crate::fleet::{Fleet, amqp_url, fixtures, free_address, get, runtime};
 
 /// Scanned dossiers: every piece a scan or a photo but their programme.
 const SCANS: [&str; 2] = ["scan-quote-totals", "scan-pass-request"];
@@ -98,7 +98,7 @@ fn text_dossiers_pass_scans_and_ocr_is_read_once() {
         TEXTS.len(),
         "a scan was verdicted before a text dossier submitted after it: {order:?}"
     );
-    let metrics = scrape(&verdict_http);
+    let metrics = get(&verdict_http, "/metrics");
     assert!(
         metrics.lines().any(|l| l == "dossier_ocr_pages_total 0"),
         "the verdict worker read pages by OCR:\n{metrics}"
