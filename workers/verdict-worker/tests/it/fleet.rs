@@ -152,6 +152,24 @@ impl Fleet {
             .unwrap_or_else(|e| panic!("dossier: {e}"))
     }
 
+    /// Submits dossier folders through `dossier submit`, as the portal would; returns their
+    /// ids in the order given.
+    pub(crate) fn submit(&self, dirs: &[PathBuf]) -> Vec<String> {
+        let mut args = vec!["submit".to_string()];
+        args.extend(dirs.iter().map(|d| d.to_string_lossy().into_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = self.dossier(&args);
+        assert!(
+            output.status.success(),
+            "submit failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
     /// Reads `count` verdicts through `dossier verdicts`.
     pub(crate) fn verdicts(&self, count: usize, timeout: Duration) -> Vec<serde_json::Value> {
         let output = self.dossier(&[

@@ -32,36 +32,16 @@ fn text_dossiers_pass_scans_and_ocr_is_read_once() {
         "verdict-worker",
         &["--concurrency", "2", "--http-addr", &verdict_http],
     );
-    let mut args = vec!["submit".to_string()];
-    for scan in SCANS {
-        args.push(
-            fixtures()
-                .join("scans")
-                .join(scan)
-                .to_string_lossy()
-                .into_owned(),
-        );
-    }
-    for text in TEXTS {
-        args.push(
-            fixtures()
-                .join("dossiers")
-                .join(text)
-                .to_string_lossy()
-                .into_owned(),
-        );
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let submitted = fleet.dossier(&args);
-    assert!(
-        submitted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&submitted.stderr)
-    );
-    let ids: Vec<String> = String::from_utf8_lossy(&submitted.stdout)
-        .lines()
-        .map(str::to_string)
+    let dirs: Vec<_> = SCANS
+        .iter()
+        .map(|scan| fixtures().join("scans").join(scan))
+        .chain(
+            TEXTS
+                .iter()
+                .map(|text| fixtures().join("dossiers").join(text)),
+        )
         .collect();
+    let ids = fleet.submit(&dirs);
     assert_eq!(ids.len(), SCANS.len() + TEXTS.len());
     let scan_ids = &ids[..SCANS.len()];
     let order: Vec<String> = runtime().block_on(async {

@@ -29,15 +29,7 @@ fn a_storage_outage_loses_nothing_and_dead_letters_nothing() {
     .iter()
     .map(|case| fixtures().join("dossiers").join(case))
     .collect();
-    let mut args = vec!["submit".to_string()];
-    args.extend(dirs.iter().map(|d| d.to_string_lossy().into_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let submitted = fleet.dossier(&args);
-    assert!(
-        submitted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&submitted.stderr)
-    );
+    fleet.submit(&dirs);
     // The storage goes away: its root replaced by a file, every access fails.
     let root = fleet.data.path().to_path_buf();
     let away = root.with_extension("away");

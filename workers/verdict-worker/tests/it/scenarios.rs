@@ -26,18 +26,6 @@ fn fixture_dossiers() -> Vec<PathBuf> {
     dirs
 }
 
-fn submit(fleet: &Fleet, dirs: &[PathBuf]) {
-    let mut args = vec!["submit".to_string()];
-    args.extend(dirs.iter().map(|d| d.to_string_lossy().into_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = fleet.dossier(&args);
-    assert!(
-        output.status.success(),
-        "submit failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// Reads verdicts until every id in `expected` has one (or the deadline passes); returns all
 /// verdicts read, duplicates included.
 fn verdicts_for(
@@ -67,7 +55,7 @@ fn fleet_verdicts_equal_validate_and_poison_is_dead_lettered_and_rejected() {
     fleet.start("extract-worker", &[]);
     fleet.start("verdict-worker", &[]);
     let dirs = fixture_dossiers();
-    submit(&fleet, &dirs);
+    fleet.submit(&dirs);
     let expected: BTreeMap<String, serde_json::Value> = dirs
         .iter()
         .map(|d| {
@@ -226,7 +214,7 @@ fn killed_workers_redeliver_with_the_same_verdict_id() {
     fleet.start("extract-worker", &["--concurrency", "1"]);
     fleet.start("verdict-worker", &["--concurrency", "1", "--prefetch", "4"]);
     let dirs = fixture_dossiers();
-    submit(&fleet, &dirs);
+    fleet.submit(&dirs);
     std::thread::sleep(Duration::from_millis(300));
     fleet.kill("verdict-worker");
     fleet.kill("extract-worker");
@@ -275,12 +263,12 @@ fn workers_reconnect_after_a_broker_restart() {
     fleet.start("extract-worker", &[]);
     fleet.start("verdict-worker", &[]);
     let dirs = fixture_dossiers();
-    submit(&fleet, &dirs[..2]);
+    fleet.submit(&dirs[..2]);
     assert_eq!(fleet.verdicts(2, Duration::from_secs(60)).len(), 2);
     assert!(ctl(&["stop_app"]), "rabbitmqctl stop_app failed");
     assert!(ctl(&["start_app"]), "rabbitmqctl start_app failed");
     ctl(&["await_startup"]);
-    submit(&fleet, &dirs[2..5]);
+    fleet.submit(&dirs[2..5]);
     assert_eq!(
         fleet.verdicts(3, Duration::from_secs(90)).len(),
         3,
