@@ -330,14 +330,40 @@ impl LoadReport {
     }
 }
 
+/// A copy of a dossier whose files have bytes of their own: each gets a trailing line
+/// (`% cold <mark>`), which PDF, JPEG, PNG and TIFF readers ignore, so its SHA-256 is new and
+/// nothing comes from the extraction cache (`loadgen --cold`).
+fn with_unique_bytes(dossier: &FolderDossier, mark: &str) -> FolderDossier {
+    let files = dossier
+        .files
+        .iter()
+        .map(|file| folder::FolderFile {
+            document_id: file.document_id.clone(),
+            file: file.file.clone(),
+            declared_kind: file.declared_kind,
+            bytes: file.bytes.clone().map(|mut bytes| {
+                bytes.extend_from_slice(format!("\n% cold {mark}\n").as_bytes());
+                bytes
+            }),
+        })
+        .collect();
+    FolderDossier {
+        request: dossier.request.clone(),
+        files,
+    }
+}
+
 /// `dossier loadgen`: `count` dossiers drawn from `dirs` at `rate` per second (0: as fast as
-/// possible), each under a fresh id; waits for their verdicts.
+/// possible), each under a fresh id; waits for their verdicts. `cold`: every file of every
+/// dossier has bytes of its own, so each document is read (the load of a real rush) instead
+/// of coming from the extraction cache.
 pub async fn loadgen(
     connection: &Connection,
     dirs: &[PathBuf],
     count: usize,
     rate: f64,
     timeout: Duration,
+    cold: bool,
 ) -> Result<LoadReport, FleetError> {
     let dossiers: Vec<FolderDossier> = dirs.iter().map(|d| load(d)).collect::<Result<_, _>>()?;
     if dossiers.is_empty() {
@@ -388,7 +414,12 @@ pub async fn loadgen(
         let dossier = &dossiers[i % dossiers.len()];
         let id = format!("{}-lg{run}-{i}", dossier.request.dossier_id);
         sent_at.insert(id.clone(), Instant::now());
-        submit_one(&publisher, &storage, dossier, Some(id)).await?;
+        if cold {
+            let unique = with_unique_bytes(dossier, &format!("{run}-{i}"));
+            submit_one(&publisher, &storage, &unique, Some(id)).await?;
+        } else {
+            submit_one(&publisher, &storage, dossier, Some(id)).await?;
+        }
     }
     let received = collector
         .await
