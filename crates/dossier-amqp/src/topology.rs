@@ -247,13 +247,16 @@ fn field_table(args: &[(&'static str, serde_json::Value)]) -> FieldTable {
     table
 }
 
-/// The exchanges as (name, type, arguments), alternate exchange first: the single source for
-/// declaring and exporting.
-fn exchanges() -> [(
+/// An exchange: its name, its type (`topic`, `fanout`) and its arguments.
+type ExchangeSpec = (
     &'static str,
     &'static str,
     Vec<(&'static str, serde_json::Value)>,
-); 3] {
+);
+
+/// The exchanges as (name, type, arguments), alternate exchange first: the single source for
+/// declaring and exporting.
+fn exchanges() -> [ExchangeSpec; 3] {
     use serde_json::json;
     [
         (UNROUTABLE_EXCHANGE, "fanout", vec![]),

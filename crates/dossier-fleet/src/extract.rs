@@ -180,10 +180,10 @@ pub(crate) async fn extraction(
         report.declared_kind = declared_kind;
         report
     };
-    if let Some(stored) = shared.storage.get_key(&key).await? {
-        if let Ok(report) = serde_json::from_slice::<DocumentReport>(&stored) {
-            return Ok(with_ids(report));
-        }
+    if let Some(stored) = shared.storage.get_key(&key).await?
+        && let Ok(report) = serde_json::from_slice::<DocumentReport>(&stored)
+    {
+        return Ok(with_ids(report));
     }
     let started = Instant::now();
     let bytes = match shared

@@ -73,10 +73,10 @@ fn exposition_problems(text: &str) -> Vec<String> {
     let mut samples: Vec<(String, Sample)> = Vec::new();
     let family_of = |name: &str, types: &BTreeMap<String, String>| -> String {
         for suffix in ["_bucket", "_sum", "_count"] {
-            if let Some(base) = name.strip_suffix(suffix) {
-                if types.get(base).is_some_and(|t| t == "histogram") {
-                    return base.to_string();
-                }
+            if let Some(base) = name.strip_suffix(suffix)
+                && types.get(base).is_some_and(|t| t == "histogram")
+            {
+                return base.to_string();
             }
         }
         name.to_string()
@@ -90,16 +90,16 @@ fn exposition_problems(text: &str) -> Vec<String> {
             let mut parts = comment.splitn(3, ' ');
             let (keyword, name) = (parts.next(), parts.next());
             // HELP and TYPE open their family's group: all its lines come together.
-            if let (Some("HELP" | "TYPE"), Some(name)) = (keyword, name) {
-                if current.as_deref() != Some(name) {
-                    if let Some(previous) = current.take() {
-                        finished.insert(previous);
-                    }
-                    if finished.contains(name) {
-                        problems.push(format!("line {at}: lines of {name} are not one group"));
-                    }
-                    current = Some(name.to_string());
+            if let (Some("HELP" | "TYPE"), Some(name)) = (keyword, name)
+                && current.as_deref() != Some(name)
+            {
+                if let Some(previous) = current.take() {
+                    finished.insert(previous);
                 }
+                if finished.contains(name) {
+                    problems.push(format!("line {at}: lines of {name} are not one group"));
+                }
+                current = Some(name.to_string());
             }
             match (keyword, name, parts.next()) {
                 (Some("TYPE"), Some(name), Some(kind)) => {
