@@ -19,6 +19,8 @@ $bin/dossier loadgen --count 38 --rate 0 --timeout 300 >/dev/null
 text=(fixtures/dossiers/*/)
 echo "== throughput: 300 text dossiers as fast as possible"
 $bin/dossier loadgen --count 300 --rate 0 "${text[@]}"
+echo "== cold throughput: 300 text dossiers whose files have bytes of their own (nothing cached)"
+$bin/dossier loadgen --cold --count 300 --rate 0 "${text[@]}"
 echo "== latency: 200 text dossiers at 10 dossiers/s"
 $bin/dossier loadgen --count 200 --rate 10 "${text[@]}"
 echo "== mixed: 200 dossiers, text and scanned fixtures, at 10 dossiers/s (anchor: validate, OCR included)"

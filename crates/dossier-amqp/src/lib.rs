@@ -77,7 +77,7 @@ impl Broker {
     pub async fn declare_topology(&self) -> Result<(), AmqpError> {
         let channel = self.connection.create_channel().await?;
         topology::declare(&channel).await?;
-
+        close_channel(channel).await;
         Ok(())
     }
 
@@ -124,7 +124,7 @@ impl Broker {
                 FieldTable::default(),
             )
             .await?;
-
+        close_channel(channel).await;
         Ok(declared.message_count())
     }
 
@@ -137,8 +137,37 @@ impl Broker {
                 lapin::options::QueuePurgeOptions::default(),
             )
             .await?;
-
+        close_channel(channel).await;
         Ok(count)
+    }
+
+    /// Deletes a queue and its messages (tests and migrations: a queue whose arguments
+    /// changed must be deleted before it can be declared again).
+    pub async fn delete_queue(&self, queue: &str) -> Result<u32, AmqpError> {
+        let channel = self.connection.create_channel().await?;
+        let count = channel
+            .queue_delete(
+                ShortString::from(queue),
+                lapin::options::QueueDeleteOptions::default(),
+            )
+            .await?;
+        close_channel(channel).await;
+        Ok(count)
+    }
+
+    /// Deletes an exchange (tests and migrations: an exchange whose arguments changed, such
+    /// as `dossier` gaining its alternate exchange, must be deleted before it can be declared
+    /// again; its bindings go with it and are declared again by [`Broker::declare_topology`]).
+    pub async fn delete_exchange(&self, exchange: &str) -> Result<(), AmqpError> {
+        let channel = self.connection.create_channel().await?;
+        channel
+            .exchange_delete(
+                ShortString::from(exchange),
+                lapin::options::ExchangeDeleteOptions::default(),
+            )
+            .await?;
+        close_channel(channel).await;
+        Ok(())
     }
 
     pub async fn close(&self) {
@@ -149,12 +178,28 @@ impl Broker {
     }
 }
 
+/// Closes a channel used for one operation, and waits for the broker's answer. Dropped
+/// instead, it is closed in the background, and when the connection closes first lapin logs
+/// "invalid channel state: Closing" as an ERROR on every normal stop.
+async fn close_channel(channel: lapin::Channel) {
+    channel.close(200, ShortString::from("done")).await.ok();
+}
+
 /// A confirm-mode channel.
 pub struct Publisher {
     channel: lapin::Channel,
 }
 
 impl Publisher {
+    /// Closes the publishing channel once nothing is left to publish; every publish before
+    /// it was confirmed (each [`Publisher::publish`] waits for its confirmation).
+    pub async fn close(&self) {
+        self.channel
+            .close(200, ShortString::from("done"))
+            .await
+            .ok();
+    }
+
     /// Publishes a persistent JSON message and waits for the broker's confirmation.
     pub async fn publish(
         &self,
@@ -245,6 +290,9 @@ impl Inbox {
 /// One received message.
 pub struct Inbound {
     pub body: Vec<u8>,
+    /// The routing key it was published with (for a message dead-lettered by a worker, the
+    /// queue it failed in).
+    pub routing_key: String,
     pub redelivered: bool,
     pub message_id: Option<String>,
     /// Our own retry count (`x-retries`).
@@ -286,6 +334,7 @@ impl Inbound {
             }
         }
         Inbound {
+            routing_key: delivery.routing_key.to_string(),
             body: delivery.data,
             redelivered: delivery.redelivered,
             message_id: delivery

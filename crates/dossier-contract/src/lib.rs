@@ -20,7 +20,9 @@ pub use document::{
     TextSource, UncertainSlot,
 };
 pub use dossier::{Company, DocumentRef, DossierRequest, Stage, Training, parse_dossier_json};
-pub use messages::{DocumentExtracted, DocumentUploaded, routing};
+pub use messages::{
+    DocumentExtracted, DocumentUploaded, DossierRejected, RejectionReason, VerdictMessage, routing,
+};
 pub use verdict::{Amounts, Evidence, Finding, Severity, Status, VERDICT_SCHEMA, Verdict};
 
 /// Why a `dossier.json` could not be read: the field path and the problem, for one line on
@@ -57,6 +59,14 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         (
             "document-extracted.schema.json",
             render(schemars::schema_for!(DocumentExtracted)),
+        ),
+        (
+            "dossier-rejected.schema.json",
+            render(schemars::schema_for!(DossierRejected)),
+        ),
+        (
+            "verdict-message.schema.json",
+            render(schemars::schema_for!(VerdictMessage)),
         ),
     ]
 }

@@ -11,8 +11,8 @@ pub mod folder;
 mod read;
 
 pub use read::{
-    ReadOptions, detect_content_type, image_plain_text, read_document, read_text, sha256_hex,
-    unreadable,
+    NEEDS_OCR, ReadOptions, detect_content_type, image_plain_text, read_document, read_text,
+    sha256_hex, unreadable,
 };
 
 use dossier_contract::{DocumentReport, DossierRequest, Verdict};
@@ -36,7 +36,25 @@ pub fn verdict(
     verdict
 }
 
-/// A hash of the dossier as submitted, the bytes of its documents and the rulebook.
+/// The id of a submission (contract §7.5): the lowercase hex SHA-256 of the
+/// `dossier.submitted.v1` body exactly as published, which the portal can compute from the
+/// bytes it sent. A resubmission with other pieces (other `sha256`) or other data is another
+/// submission; a redelivery of the same body is the same one.
+pub fn submission_id(submission_body: &[u8]) -> String {
+    sha256_hex(submission_body)
+}
+
+/// The version of the code that checks, as `verdict_id` covers it: the workspace's release
+/// (the rules' code) and [`READING_VERSION`] (what reading returns for the same bytes). A
+/// release that reads or checks differently gives the same dossier another `verdict_id`, so a
+/// portal deduplicating on it is not served the former verdict as a duplicate.
+pub fn code_version() -> String {
+    format!("{}+{READING_VERSION}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A hash of the dossier as submitted, the bytes of its documents, the rulebook's content
+/// (not only its id: a rulebook edited under the same id checks differently) and
+/// [`code_version`].
 pub fn verdict_id(
     request: &DossierRequest,
     documents: &[DocumentReport],
@@ -57,5 +75,15 @@ pub fn verdict_id(
         material.push(0);
     }
     material.extend_from_slice(rulebook.id.as_bytes());
-    format!("v1-{}", &sha256_hex(&material)[..32])
+    material.push(0);
+    // The rulebook as parsed (every parameter, requirement, scheme and severity), so that
+    // the TOML's comments and layout do not count but each value does. Its `Debug`
+    // rendering is deterministic (ordered maps) and needs nothing of `dossier-rules`.
+    material.extend_from_slice(sha256_hex(format!("{rulebook:?}").as_bytes()).as_bytes());
+    material.push(0);
+    material.extend_from_slice(code_version().as_bytes());
+    format!("v2-{}", &sha256_hex(&material)[..32])
 }
+
+#[cfg(test)]
+mod tests;

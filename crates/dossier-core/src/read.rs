@@ -18,7 +18,15 @@ pub struct ReadOptions {
     /// Wall-clock budget for reading one document; OCR stops at it (each page is also bounded
     /// by `ocr.page_time`).
     pub document_time: Duration,
+    /// Whether a page without a text layer may be read by OCR. Without, such a document is
+    /// `unreadable` with the reason [`NEEDS_OCR`] (never a final reading): the verdict
+    /// worker reads text itself and leaves OCR to the extract worker.
+    pub ocr_allowed: bool,
 }
+
+/// The reason of a reading stopped where OCR was needed and not allowed
+/// ([`ReadOptions::ocr_allowed`]).
+pub const NEEDS_OCR: &str = "lecture OCR nécessaire, non faite ici";
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
@@ -27,6 +35,7 @@ impl Default for ReadOptions {
             ocr: dossier_ocr::OcrLimits::default(),
             max_file_bytes: 64 << 20,
             document_time: Duration::from_secs(120),
+            ocr_allowed: true,
         }
     }
 }
@@ -322,6 +331,9 @@ fn read_image(
     options: &ReadOptions,
     budget: &Budget,
 ) -> Result<(DocText, TextSource), ReadFailure> {
+    if !options.ocr_allowed {
+        return Err((NEEDS_OCR.into(), 1));
+    }
     let images = dossier_ocr::decode_pages(bytes, &options.ocr).map_err(|e| (e.to_string(), 1))?;
     let count = images.len() as u32;
     let dpi = dossier_ocr::declared_dpi(bytes);
@@ -429,6 +441,9 @@ fn read_pdf(
         if page.image_count == 0 {
             pages.push(page.page.clone());
             continue;
+        }
+        if !options.ocr_allowed {
+            return Err((NEEDS_OCR.into(), page_count));
         }
         // One image: OCR its samples directly. Several images, image masks or an unsupported
         // filter: rasterise the whole page first.

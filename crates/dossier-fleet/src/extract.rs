@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use dossier_amqp::topology::{EXTRACT_QUEUE, EXTRACT_RETRY_QUEUE};
+use dossier_amqp::topology::{EXTRACT_QUEUE, EXTRACT_RETRY_QUEUES};
 use dossier_amqp::{Broker, Inbound, Meta, Publisher, Target};
 use dossier_contract::{
     DocumentExtracted, DocumentKind, DocumentReport, DocumentUploaded, routing,
@@ -16,8 +16,8 @@ use dossier_storage::StorageError;
 use tokio::sync::watch;
 use tracing::Instrument;
 
-use crate::disposition::{Failure, disposition, settle};
-use crate::runtime::{Ended, Shared, drive};
+use crate::disposition::{Failure, Subject};
+use crate::runtime::{Ended, Route, Shared, drive, handle_message};
 
 pub(crate) async fn run(
     broker: &Broker,
@@ -37,48 +37,51 @@ pub(crate) async fn run(
     };
     let grace = Duration::from_secs(shared.settings.shutdown_grace_secs);
     let concurrency = shared.settings.concurrency;
-    drive(inbox, concurrency, shutdown, grace, move |message| {
+    let handler_publisher = publisher.clone();
+    let ended = drive(inbox, concurrency, shutdown, grace, move |message| {
         let shared = shared.clone();
-        let publisher = publisher.clone();
+        let publisher = handler_publisher.clone();
         async move { handle(&shared, &publisher, message).await }
     })
-    .await
+    .await;
+    // The consumer's channel is closed and nothing is in flight: the publisher's goes last.
+    publisher.close().await;
+    ended
 }
 
 async fn handle(shared: &Shared, publisher: &Publisher, message: Inbound) {
     let started = Instant::now();
-    let outcome = process(shared, publisher, &message).await;
-    let disposition = disposition(&outcome, message.retries, shared.settings.max_retries);
-    if let Err(failure) = &outcome {
-        tracing::warn!(
-            ?failure,
-            outcome = disposition.outcome(),
-            "upload not extracted"
-        );
-    }
-    match settle(
+    let subject = Subject::salvaged(&message);
+    // Every line logged about this upload carries its ids, even when its body is invalid.
+    let span = tracing::info_span!(
+        "upload",
+        dossier_id = %subject.dossier_id,
+        document_id = subject.document_id.as_deref().unwrap_or(""),
+    );
+    let route = Route {
+        worker: "extract-worker",
+        queue: EXTRACT_QUEUE,
+        retry_queues: &EXTRACT_RETRY_QUEUES,
+    };
+    handle_message(
+        shared,
         publisher,
         &message,
-        EXTRACT_QUEUE,
-        EXTRACT_RETRY_QUEUE,
-        &disposition,
+        route,
+        &subject,
+        "upload not extracted",
+        || process(shared, publisher, &message),
     )
-    .await
-    {
-        Ok(()) => shared
-            .metrics
-            .message("extract-worker", disposition.outcome()),
-        Err(err) => tracing::warn!(error = %err, "message not settled: it will be redelivered"),
-    }
+    .instrument(span)
+    .await;
     shared.metrics.observe("extract_total", started.elapsed());
 }
 
 async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> Result<(), Failure> {
     let upload: DocumentUploaded = serde_json::from_slice(&message.body).map_err(|e| {
-        Failure::Poison(format!("invalid {} body: {e}", routing::DOCUMENT_UPLOADED))
+        Failure::Invalid(format!("invalid {} body: {e}", routing::DOCUMENT_UPLOADED))
     })?;
-    let span = tracing::info_span!("document", dossier_id = %upload.dossier_id, document_id = %upload.document_id);
-    async {
+    {
         let file = upload
             .uri
             .rsplit('/')
@@ -87,12 +90,15 @@ async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> R
             .to_string();
         let document = extraction(
             shared,
-            &upload.dossier_id,
-            &upload.sha256,
-            &upload.uri,
-            &upload.document_id,
-            &file,
-            upload.declared_kind,
+            &Upload {
+                dossier_id: &upload.dossier_id,
+                document_id: &upload.document_id,
+                file: &file,
+                uri: &upload.uri,
+                sha256: &upload.sha256,
+                declared_kind: upload.declared_kind,
+            },
+            OcrPolicy::ReadHere,
         )
         .await?;
         let kind = document.kind;
@@ -102,7 +108,7 @@ async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> R
             sha256: upload.sha256.clone(),
             document,
         };
-        let json = serde_json::to_vec(&body).map_err(|e| Failure::Poison(e.to_string()))?;
+        let json = serde_json::to_vec(&body).map_err(|e| Failure::Internal(e.to_string()))?;
         let started = Instant::now();
         let meta = Meta {
             message_id: Some(format!("{}:{}", upload.document_id, upload.sha256)),
@@ -115,27 +121,51 @@ async fn process(shared: &Shared, publisher: &Publisher, message: &Inbound) -> R
         tracing::info!(kind = kind.as_str(), "document extracted");
         Ok(())
     }
-    .instrument(span)
-    .await
 }
 
 fn is_sha256(text: &str) -> bool {
     text.len() == 64 && text.chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// A document to read, as a message names it.
+pub(crate) struct Upload<'a> {
+    pub(crate) dossier_id: &'a str,
+    pub(crate) document_id: &'a str,
+    pub(crate) file: &'a str,
+    pub(crate) uri: &'a str,
+    pub(crate) sha256: &'a str,
+    pub(crate) declared_kind: Option<DocumentKind>,
+}
+
+/// Who reads a page that needs OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OcrPolicy {
+    /// This worker: the extract worker, and the verdict worker once it has waited long
+    /// enough for the extract worker.
+    ReadHere,
+    /// The extract worker, which has the same upload in its queue: this worker reads the
+    /// text layer only, and a document that needs OCR is waited for
+    /// ([`Failure::AwaitingExtraction`]) instead of being read twice.
+    LeaveToExtractWorker,
+}
+
 /// A document's extraction: from storage when this content was read before (a re-upload
 /// or a redelivery costs nothing), else fetched, read on a blocking thread and stored.
 pub(crate) async fn extraction(
     shared: &Shared,
-    dossier_id: &str,
-    sha256: &str,
-    uri: &str,
-    document_id: &str,
-    file: &str,
-    declared_kind: Option<DocumentKind>,
+    upload: &Upload<'_>,
+    policy: OcrPolicy,
 ) -> Result<DocumentReport, Failure> {
+    let Upload {
+        dossier_id,
+        document_id,
+        file,
+        uri,
+        sha256,
+        declared_kind,
+    } = *upload;
     if !is_sha256(sha256) {
-        return Err(Failure::Poison(format!("`{sha256}` is not a SHA-256")));
+        return Err(Failure::Invalid(format!("`{sha256}` is not a SHA-256")));
     }
     // Keyed by the reading's version too: a release that reads better is not served the
     // readings of the one before (nor a stale failure).
@@ -150,10 +180,10 @@ pub(crate) async fn extraction(
         report.declared_kind = declared_kind;
         report
     };
-    if let Some(stored) = shared.storage.get_key(&key).await? {
-        if let Ok(report) = serde_json::from_slice::<DocumentReport>(&stored) {
-            return Ok(with_ids(report));
-        }
+    if let Some(stored) = shared.storage.get_key(&key).await?
+        && let Ok(report) = serde_json::from_slice::<DocumentReport>(&stored)
+    {
+        return Ok(with_ids(report));
     }
     let started = Instant::now();
     let bytes = match shared
@@ -183,12 +213,15 @@ pub(crate) async fn extraction(
     shared.metrics.observe("fetch", started.elapsed());
     let actual = dossier_core::sha256_hex(&bytes);
     if !actual.eq_ignore_ascii_case(sha256) {
-        return Err(Failure::Poison(format!(
+        return Err(Failure::Refused(format!(
             "the bytes at {uri} have SHA-256 {actual}, not {sha256}"
         )));
     }
     let started = Instant::now();
-    let reader = Arc::clone(&shared.reader);
+    let reader = Arc::clone(match policy {
+        OcrPolicy::ReadHere => &shared.reader,
+        OcrPolicy::LeaveToExtractWorker => &shared.text_reader,
+    });
     let (dossier, id, name) = (
         dossier_id.to_string(),
         document_id.to_string(),
@@ -198,7 +231,12 @@ pub(crate) async fn extraction(
         reader.read(&dossier, &id, &name, declared_kind, &bytes)
     })
     .await
-    .map_err(|e| Failure::Transient(format!("reading was interrupted: {e}")))??;
+    .map_err(|e| Failure::Internal(format!("the reading task failed: {e}")))??;
+    if crate::reader::Reader::needs_ocr(&report) {
+        return Err(Failure::AwaitingExtraction(format!(
+            "document {document_id} needs OCR: waiting for the extract worker's reading"
+        )));
+    }
     shared.metrics.observe("read", started.elapsed());
     shared
         .metrics
@@ -207,18 +245,23 @@ pub(crate) async fn extraction(
             dossier_contract::TextSource::Ocr => "ocr",
             dossier_contract::TextSource::Mixed => "mixed",
         }));
-    shared.metrics.ocr_pages(report.ocr_pages);
+    shared
+        .metrics
+        .ocr_pages(report.ocr_pages, started.elapsed());
+    // A fault of ours (a panic caught while reading) is no reading of the file: the message
+    // is retried, then dead-lettered as internal, and never reaches a verdict as a finding
+    // against the upload.
     if report.internal_error {
         shared.metrics.internal_error();
-        tracing::error!(
-            reason = report.reason.as_deref().unwrap_or(""),
-            "the service failed to read a document (not the file's fault)"
-        );
+        return Err(Failure::Internal(format!(
+            "reading failed: {}",
+            report.reason.as_deref().unwrap_or("no reason given")
+        )));
     }
     // Only a final reading is cached: a failure of ours or a reading stopped under load is
     // tried again on the next delivery or resubmission.
     if crate::reader::Reader::is_final(&report) {
-        let json = serde_json::to_vec(&report).map_err(|e| Failure::Poison(e.to_string()))?;
+        let json = serde_json::to_vec(&report).map_err(|e| Failure::Internal(e.to_string()))?;
         shared.storage.put_key(&key, Bytes::from(json)).await?;
     }
     Ok(report)

@@ -16,9 +16,10 @@ pub mod portal;
 pub mod reader;
 mod runtime;
 pub mod settings;
+pub mod triage;
 mod verdict;
 
-pub use runtime::{WorkerKind, init_logging, run_worker};
+pub use runtime::{WorkerKind, init_logging, run_worker, worker_main};
 
 /// Why the fleet could not run.
 #[derive(Debug, thiserror::Error)]

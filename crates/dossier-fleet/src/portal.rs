@@ -1,7 +1,8 @@
 //! The portal side and ops, for the CLI: `submit` (store the files, publish
 //! `document.uploaded.v1` per document and `dossier.submitted.v1`), `verdicts` (read the
-//! portal's verdict queue), `topology` (declare or export), and `loadgen` (dossiers at a
-//! given rate, with throughput and latency percentiles).
+//! portal's verdict queue), `topology` (declare or export), `dead-letters` (list the
+//! dead-letter queue, or replay it), and `loadgen` (dossiers at a given rate, with
+//! throughput and latency percentiles).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use dossier_amqp::topology::PORTAL_VERDICT_QUEUE;
+use dossier_amqp::topology::{DEAD_QUEUE, FAILURE_HEADER, PORTAL_VERDICT_QUEUE};
 use dossier_amqp::{Broker, Meta, Publisher, Target};
 use dossier_contract::{DocumentRef, DocumentUploaded, routing};
 use dossier_core::folder::{self, FolderDossier};
@@ -140,6 +141,7 @@ pub async fn submit(connection: &Connection, dirs: &[PathBuf]) -> Result<Vec<Str
         let dossier = load(dir)?;
         ids.push(submit_one(&publisher, &storage, &dossier, None).await?);
     }
+    publisher.close().await;
     broker.close().await;
     Ok(ids)
 }
@@ -198,6 +200,100 @@ pub async fn verdicts(
     Ok(read)
 }
 
+/// How long `dead-letters` waits for the next dead message before it takes the queue as
+/// read: the broker hands a backlog over in milliseconds (measured on the local broker,
+/// 2,000 messages in under 0.3 s), so a second of silence means nothing is left.
+const DEAD_LETTER_IDLE: Duration = Duration::from_secs(1);
+
+/// The queue a dead message came from: the broker's `x-first-death-queue` when the broker
+/// dead-lettered it (delivery limit, a portal queue's bound), else the routing key a worker
+/// dead-lettered it with (the queue it failed in).
+fn origin_queue(message: &dossier_amqp::Inbound) -> String {
+    message
+        .header("x-first-death-queue")
+        .map_or_else(|| message.routing_key.clone(), str::to_string)
+}
+
+/// One line of `dossier dead-letters`: where a dead message came from, why it died, and its
+/// body (as JSON when it is JSON).
+fn dead_letter_line(message: &dossier_amqp::Inbound) -> serde_json::Value {
+    let body = serde_json::from_slice::<serde_json::Value>(&message.body).unwrap_or_else(|_| {
+        serde_json::Value::String(String::from_utf8_lossy(&message.body).into_owned())
+    });
+    serde_json::json!({
+        "queue": origin_queue(message),
+        "reason": message.header(FAILURE_HEADER),
+        "reason_code": message.header(crate::disposition::REASON_CODE_HEADER),
+        "retries": message.retries,
+        "message_id": message.message_id,
+        "body": body,
+    })
+}
+
+/// What `dead-letters` did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DeadLetterReport {
+    /// Dead messages listed.
+    pub listed: usize,
+    /// Of them, sent back to the queue they came from.
+    pub replayed: usize,
+}
+
+/// `dossier dead-letters [--replay] [--queue Q] [--limit N]`: prints up to `limit` messages
+/// of the dead-letter queue as JSON lines. Without `replay` they stay there (they are
+/// returned to the queue when the command ends); with it, those that came from `queue` (or
+/// from any queue) are published again to the queue they came from, with their retry count
+/// reset, and removed from the dead-letter queue once that publication is confirmed. A
+/// replayed submission verdicted at last supersedes its `dossier.rejected.v1`.
+pub async fn dead_letters(
+    connection: &Connection,
+    replay: bool,
+    queue: Option<&str>,
+    limit: usize,
+) -> Result<DeadLetterReport, FleetError> {
+    let broker = Broker::connect(&connection.amqp_url, "dossier-dead-letters").await?;
+    broker.declare_topology().await?;
+    let publisher = broker.publisher().await?;
+    let prefetch = u16::try_from(limit.clamp(1, 500)).unwrap_or(500);
+    let mut inbox = broker
+        .consume(DEAD_QUEUE, prefetch, "dossier-dead-letters")
+        .await?;
+    let mut report = DeadLetterReport::default();
+    let stdout = std::io::stdout();
+    while report.listed < limit {
+        let next = match tokio::time::timeout(DEAD_LETTER_IDLE, inbox.next()).await {
+            Ok(Some(next)) => next?,
+            Ok(None) | Err(_) => break,
+        };
+        report.listed += 1;
+        let mut line = dead_letter_line(&next);
+        let origin = origin_queue(&next);
+        let selected = queue.is_none_or(|wanted| wanted == origin);
+        if replay && selected {
+            let meta = Meta {
+                message_id: next.message_id.clone(),
+                headers: vec![("x-replayed-from".into(), DEAD_QUEUE.into())],
+                retries: 0,
+            };
+            publisher
+                .publish(Target::Queue(&origin), &next.body, &meta)
+                .await?;
+            next.ack().await?;
+            report.replayed += 1;
+            line["replayed"] = serde_json::Value::Bool(true);
+        }
+        let mut out = stdout.lock();
+        writeln!(out, "{line}").ok();
+        out.flush().ok();
+    }
+    // What was not replayed goes back to the dead-letter queue with the channel.
+    inbox.cancel().await;
+    inbox.close().await;
+    publisher.close().await;
+    broker.close().await;
+    Ok(report)
+}
+
 /// `dossier topology`: declares the topology on the broker.
 pub async fn declare_topology(connection: &Connection) -> Result<(), FleetError> {
     let broker = Broker::connect(&connection.amqp_url, "dossier-topology").await?;
@@ -234,14 +330,40 @@ impl LoadReport {
     }
 }
 
+/// A copy of a dossier whose files have bytes of their own: each gets a trailing line
+/// (`% cold <mark>`), which PDF, JPEG, PNG and TIFF readers ignore, so its SHA-256 is new and
+/// nothing comes from the extraction cache (`loadgen --cold`).
+fn with_unique_bytes(dossier: &FolderDossier, mark: &str) -> FolderDossier {
+    let files = dossier
+        .files
+        .iter()
+        .map(|file| folder::FolderFile {
+            document_id: file.document_id.clone(),
+            file: file.file.clone(),
+            declared_kind: file.declared_kind,
+            bytes: file.bytes.clone().map(|mut bytes| {
+                bytes.extend_from_slice(format!("\n% cold {mark}\n").as_bytes());
+                bytes
+            }),
+        })
+        .collect();
+    FolderDossier {
+        request: dossier.request.clone(),
+        files,
+    }
+}
+
 /// `dossier loadgen`: `count` dossiers drawn from `dirs` at `rate` per second (0: as fast as
-/// possible), each under a fresh id; waits for their verdicts.
+/// possible), each under a fresh id; waits for their verdicts. `cold`: every file of every
+/// dossier has bytes of its own, so each document is read (the load of a real rush) instead
+/// of coming from the extraction cache.
 pub async fn loadgen(
     connection: &Connection,
     dirs: &[PathBuf],
     count: usize,
     rate: f64,
     timeout: Duration,
+    cold: bool,
 ) -> Result<LoadReport, FleetError> {
     let dossiers: Vec<FolderDossier> = dirs.iter().map(|d| load(d)).collect::<Result<_, _>>()?;
     if dossiers.is_empty() {
@@ -292,7 +414,12 @@ pub async fn loadgen(
         let dossier = &dossiers[i % dossiers.len()];
         let id = format!("{}-lg{run}-{i}", dossier.request.dossier_id);
         sent_at.insert(id.clone(), Instant::now());
-        submit_one(&publisher, &storage, dossier, Some(id)).await?;
+        if cold {
+            let unique = with_unique_bytes(dossier, &format!("{run}-{i}"));
+            submit_one(&publisher, &storage, &unique, Some(id)).await?;
+        } else {
+            submit_one(&publisher, &storage, dossier, Some(id)).await?;
+        }
     }
     let received = collector
         .await
@@ -305,6 +432,7 @@ pub async fn loadgen(
             last = last.max(at);
         }
     }
+    publisher.close().await;
     broker.close().await;
     Ok(LoadReport {
         sent: count,

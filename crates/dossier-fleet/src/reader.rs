@@ -23,6 +23,7 @@ use std::collections::VecDeque;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -31,6 +32,45 @@ use dossier_contract::{DocumentKind, DocumentReport};
 use dossier_core::ReadOptions;
 
 use crate::settings::{Isolation, ReadLimits};
+
+/// What a reader inherits of its parent's environment, nothing else: it parses untrusted
+/// files, so it gets no storage or broker credentials (`AWS_*`, `DOSSIER_AMQP_URL`,
+/// `DOSSIER_STORAGE_URL`, …) that a hijacked reader could use. Locale, time zone, temporary
+/// directory, tesseract's data and thread limit, and logging are what reading needs; the
+/// limits are handed over explicitly ([`ReadLimits::to_environment`]).
+const READER_INHERITED_ENV: &[&str] = &[
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "TMPDIR",
+    "OMP_THREAD_LIMIT",
+    "TESSDATA_PREFIX",
+    "RUST_BACKTRACE",
+    "DOSSIER_LOG",
+    "DOSSIER_LOG_FORMAT",
+];
+
+/// The part of `parent` (an environment) a reader process inherits.
+pub fn reader_environment(
+    parent: impl IntoIterator<Item = (String, String)>,
+) -> Vec<(String, String)> {
+    parent
+        .into_iter()
+        .filter(|(name, _)| READER_INHERITED_ENV.contains(&name.as_str()))
+        .collect()
+}
+
+/// Why reader processes were lost, as `dossier_reader_kills_total{cause}` labels.
+const KILL_CAUSES: [&str; 5] = [
+    "timeout",
+    "out_of_memory",
+    "killed_from_outside",
+    "crashed",
+    "exited",
+];
 
 /// The environment variable that starts an executable in reader mode.
 pub const READER_ENV: &str = "DOSSIER_READER";
@@ -93,10 +133,29 @@ impl Reader {
     /// file (a document that timed out during the year-end rush reads fine an hour later).
     pub fn is_final(report: &DocumentReport) -> bool {
         !report.internal_error
+            && !Reader::needs_ocr(report)
             && !report
                 .reason
                 .as_deref()
                 .is_some_and(|reason| reason.contains(INTERRUPTED))
+    }
+
+    /// Whether a reading without OCR stopped where OCR was needed
+    /// ([`dossier_core::NEEDS_OCR`]): no reading of the document at all.
+    pub fn needs_ocr(report: &DocumentReport) -> bool {
+        report.reason.as_deref() == Some(dossier_core::NEEDS_OCR)
+    }
+
+    /// Reader processes lost so far, by cause (none when reading in this process).
+    pub fn kill_counts(&self) -> Vec<(&'static str, u64)> {
+        match self {
+            Reader::InProcess(_) => Vec::new(),
+            Reader::Isolated(pool) => KILL_CAUSES
+                .iter()
+                .zip(&pool.kills)
+                .map(|(cause, count)| (*cause, count.load(Ordering::Relaxed)))
+                .collect(),
+        }
     }
 
     /// Reads one document. A document that breaks its reader is an `unreadable` report;
@@ -150,6 +209,8 @@ pub struct ReaderPool {
     /// The limits, for judging what never reaches a reader.
     options: ReadOptions,
     idle: Mutex<VecDeque<ReaderProcess>>,
+    /// Readers lost, by [`KILL_CAUSES`].
+    kills: [AtomicU64; KILL_CAUSES.len()],
 }
 
 impl ReaderPool {
@@ -162,6 +223,13 @@ impl ReaderPool {
             memory_mib: limits.max_memory_mib,
             options: limits.read_options(),
             idle: Mutex::new(VecDeque::new()),
+            kills: Default::default(),
+        }
+    }
+
+    fn count_kill(&self, cause: &str) {
+        if let Some(index) = KILL_CAUSES.iter().position(|c| *c == cause) {
+            self.kills[index].fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -203,6 +271,13 @@ impl ReaderPool {
             Err(failure) => {
                 let death = reader.discard();
                 let internal = matches!(death, Death::Crashed(_));
+                self.count_kill(match (&failure, &death) {
+                    (Exchange::TimedOut, _) => "timeout",
+                    (_, Death::OutOfMemory) => "out_of_memory",
+                    (_, Death::KilledFromOutside(_)) => "killed_from_outside",
+                    (_, Death::Crashed(_)) => "crashed",
+                    (_, Death::Exited(_)) => "exited",
+                });
                 let reason = match (failure, death) {
                     (Exchange::TimedOut, _) => format!(
                         "{INTERRUPTED} : budget de {} s par document dépassé",
@@ -236,6 +311,8 @@ impl ReaderPool {
         };
         let mut child = Command::new(&self.program)
             .args(&self.arguments)
+            .env_clear()
+            .envs(reader_environment(std::env::vars()))
             .env(READER_ENV, "1")
             .envs(self.environment.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
@@ -629,7 +706,38 @@ mod tests {
                 ..ReadOptions::default()
             },
             idle: Mutex::new(VecDeque::new()),
+            kills: Default::default(),
         }
+    }
+
+    /// A reader parses untrusted files: it inherits no credentials from its parent.
+    /// See: issue 14, point 8.
+    #[test]
+    fn readers_inherit_no_credentials() {
+        let parent = [
+            ("PATH", "/usr/bin"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_ACCESS_KEY_ID", "key"),
+            ("DOSSIER_AMQP_URL", "amqp://fleet:password@broker/"),
+            ("DOSSIER_STORAGE_URL", "s3://uploads"),
+            ("OMP_THREAD_LIMIT", "1"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        let inherited: Vec<String> = reader_environment(parent)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(inherited, ["PATH", "OMP_THREAD_LIMIT"]);
+        // And a real reader process sees nothing else of this test's environment (cargo
+        // sets CARGO_PKG_NAME for it), but its limits.
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dump = dir.path().join("env");
+        let pool = pool(&format!("env > '{}'; exit 3", dump.display()), 5);
+        assert!(std::env::var_os("CARGO_PKG_NAME").is_some());
+        pool.read("DOS-1", "D-1", "devis.pdf", b"%PDF-1.7").ok();
+        let seen = std::fs::read_to_string(&dump).unwrap_or_default();
+        assert!(seen.contains(&format!("{READER_ENV}=1")), "{seen}");
+        assert!(!seen.contains("CARGO_PKG_NAME"), "{seen}");
     }
 
     fn reason(pool: &ReaderPool) -> Result<String, ReaderError> {

@@ -7,13 +7,16 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use dossier_amqp::{Broker, Inbound, Inbox};
+use dossier_amqp::{Broker, Inbound, Inbox, Publisher};
 use dossier_rules::Rulebook;
 use dossier_storage::Storage;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::FleetError;
+use crate::disposition::{
+    Disposition, Failure, Subject, disposition, log_unsettled_outcome, past_delivery_limit, settle,
+};
 use crate::http::{self, Health};
 use crate::metrics::Metrics;
 use crate::reader::Reader;
@@ -42,6 +45,9 @@ pub(crate) struct Shared {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) rulebook: Rulebook,
     pub(crate) reader: Arc<Reader>,
+    /// Reads text layers only: a document that needs OCR is reported as such
+    /// (see [`crate::extract::OcrPolicy`]).
+    pub(crate) text_reader: Arc<Reader>,
 }
 
 /// Why consuming stopped.
@@ -99,6 +105,53 @@ async fn wait_for_signal(shutdown: watch::Sender<bool>) {
     shutdown.send(true).ok();
 }
 
+/// How often the storage is probed for `/readyz`: as often as Kubernetes' readiness probe
+/// asks (`periodSeconds: 10` in `deploy/k8s/`), one small write and read each time.
+const STORAGE_PROBE_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Keeps `health.storage` telling whether the storage answers; logs each change once.
+async fn probe_storage(storage: Storage, kind: WorkerKind, health: Arc<Health>) {
+    let mut was_ok = None;
+    loop {
+        let outcome = storage.probe(kind.name()).await;
+        let ok = outcome.is_ok();
+        if was_ok != Some(ok) {
+            match &outcome {
+                Ok(()) => tracing::info!("storage answers"),
+                Err(err) => tracing::error!(error = %err, "storage does not answer: not ready"),
+            }
+        }
+        was_ok = Some(ok);
+        health.storage.store(ok, Ordering::Relaxed);
+        tokio::time::sleep(STORAGE_PROBE_INTERVAL).await;
+    }
+}
+
+/// The whole `main` of a worker binary: settings from flags and `DOSSIER_*`, logging, reader
+/// mode when started as a document reader, then the worker until SIGTERM. A failure to start
+/// is printed as text on one line (not the `Debug` dump of a `main` returning a `Result`).
+pub fn worker_main(kind: WorkerKind) -> std::process::ExitCode {
+    let settings = <Worker as clap::Parser>::parse();
+    init_logging(&settings.log_format);
+    // Started again as a document reader by this worker (see crate::reader).
+    if let Some(code) = crate::reader::serve_if_reader() {
+        return code;
+    }
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| FleetError::Setup(format!("cannot start the runtime: {e}")))
+        .and_then(|runtime| runtime.block_on(run_worker(kind, settings)));
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{}: {err}", kind.name());
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs a worker until SIGTERM.
 pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetError> {
     let storage = Storage::from_url(&settings.connection.storage_url)?;
@@ -109,17 +162,34 @@ pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetE
         .await
         .map_err(|e| FleetError::Setup(format!("{}: {e}", settings.http_addr)))?;
     tracing::info!(worker = kind.name(), http = %settings.http_addr, "starting");
-    tokio::spawn(http::serve(listener, health.clone(), metrics.clone()));
+    let reader = Arc::new(
+        Reader::new(&settings.limits, None)
+            .map_err(|e| FleetError::Setup(format!("document reader: {e}")))?,
+    );
+    tokio::spawn(http::serve(
+        listener,
+        health.clone(),
+        metrics.clone(),
+        reader.clone(),
+    ));
+    let text_limits = crate::settings::ReadLimits {
+        ocr: false,
+        ..settings.limits.clone()
+    };
+    let text_reader = Arc::new(
+        Reader::new(&text_limits, None)
+            .map_err(|e| FleetError::Setup(format!("document reader: {e}")))?,
+    );
+    tokio::spawn(probe_storage(storage.clone(), kind, health.clone()));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     tokio::spawn(wait_for_signal(shutdown_tx));
-    let reader = Reader::new(&settings.limits, None)
-        .map_err(|e| FleetError::Setup(format!("document reader: {e}")))?;
     let shared = Arc::new(Shared {
         settings,
         storage,
         metrics,
         rulebook,
-        reader: Arc::new(reader),
+        reader,
+        text_reader,
     });
     let mut backoff = Duration::from_millis(250);
     loop {
@@ -224,5 +294,62 @@ pub(crate) async fn drain(tasks: &mut JoinSet<()>, grace: Duration) {
             "grace period over: unfinished messages will be redelivered"
         );
         tasks.abort_all();
+    }
+}
+
+/// Where a message was consumed, for settling it.
+pub(crate) struct Route<'a> {
+    /// The `worker` label of `dossier_messages_total`.
+    pub(crate) worker: &'a str,
+    /// The queue it came from (dead letters are routed by it).
+    pub(crate) queue: &'a str,
+    /// Its delay queues, shortest delay first.
+    pub(crate) retry_queues: &'a [&'a str; 3],
+}
+
+/// Handles one message as every worker does: dead-letters it unhandled when it is past its
+/// delivery limit, else runs `process`; then settles it, logs what was not done once, and
+/// counts the outcome. Returns the disposition carried out, or `None` when it could not be
+/// (the message will be redelivered).
+pub(crate) async fn handle_message<F, Fut>(
+    shared: &Shared,
+    publisher: &Publisher,
+    message: &Inbound,
+    route: Route<'_>,
+    subject: &Subject,
+    what: &str,
+    process: F,
+) -> Option<Disposition>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(), Failure>>,
+{
+    let disposition = match past_delivery_limit(message) {
+        Some(disposition) => disposition,
+        None => disposition(
+            &process().await,
+            message.retries,
+            shared.settings.max_retries,
+        ),
+    };
+    log_unsettled_outcome(&disposition, what);
+    match settle(
+        publisher,
+        message,
+        route.queue,
+        route.retry_queues,
+        &disposition,
+        subject,
+    )
+    .await
+    {
+        Ok(()) => {
+            shared.metrics.message(route.worker, disposition.outcome());
+            Some(disposition)
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "message not settled: it will be redelivered");
+            None
+        }
     }
 }

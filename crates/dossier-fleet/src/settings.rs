@@ -3,6 +3,12 @@
 
 use std::path::PathBuf;
 
+/// Retries before a message is dead-lettered: with the delays of
+/// `dossier_amqp::topology::RETRY_DELAYS_MS`, 310 s, enough to ride out the 1–2 minutes of a
+/// storage node restart or failover (a one-minute outage dead-lettered everything in flight
+/// with the former 5 retries 5 s apart, issue 14).
+pub const DEFAULT_MAX_RETRIES: u32 = 8;
+
 /// Broker and storage, shared by the workers and the CLI's fleet commands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Connection {
@@ -36,8 +42,9 @@ pub struct Worker {
     /// Messages processed at once (CPU-bound reading runs on blocking threads).
     #[arg(long, env = "DOSSIER_CONCURRENCY", default_value_t = 2)]
     pub concurrency: usize,
-    /// Retries of a transient failure before the message is dead-lettered.
-    #[arg(long, env = "DOSSIER_MAX_RETRIES", default_value_t = 5)]
+    /// Retries of a transient or internal failure before the message is dead-lettered
+    /// (delays: 5 s, 5 s, 30 s, 30 s, then 60 s each).
+    #[arg(long, env = "DOSSIER_MAX_RETRIES", default_value_t = DEFAULT_MAX_RETRIES)]
     pub max_retries: u32,
     /// Seconds to finish in-flight messages after SIGTERM.
     #[arg(long, env = "DOSSIER_SHUTDOWN_GRACE_SECS", default_value_t = 25)]
@@ -106,6 +113,10 @@ pub struct ReadLimits {
     /// reads in this process, without either.
     #[arg(long, env = "DOSSIER_ISOLATION", value_enum, default_value_t = Isolation::Process)]
     pub isolation: Isolation,
+    /// Whether pages without a text layer are read by OCR (`false`: such a document is
+    /// reported as needing OCR; the verdict worker's first reading is made so).
+    #[arg(long, env = "DOSSIER_OCR", default_value_t = true, action = clap::ArgAction::Set)]
+    pub ocr: bool,
 }
 
 /// The limits as a reader process takes them: from its environment only.
@@ -144,6 +155,7 @@ impl ReadLimits {
             ),
             ("DOSSIER_MAX_MEMORY_MIB", self.max_memory_mib.to_string()),
             ("DOSSIER_ISOLATION", self.isolation.as_str().to_string()),
+            ("DOSSIER_OCR", self.ocr.to_string()),
         ]
     }
 
@@ -158,6 +170,7 @@ impl ReadLimits {
         let mut options = dossier_core::ReadOptions {
             max_file_bytes: usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX),
             document_time: std::time::Duration::from_secs(self.document_seconds),
+            ocr_allowed: self.ocr,
             ..dossier_core::ReadOptions::default()
         };
         options.pdf.max_pages = self.max_pages;

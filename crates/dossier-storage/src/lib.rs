@@ -4,7 +4,9 @@
 //!   inside it: `..` segments, absolute paths elsewhere and symbolic links leading out are
 //!   refused before any byte is read.
 //! - `s3://bucket[/prefix]`: AWS S3 or a compatible store (MinIO), configured by the usual
-//!   `AWS_*` environment variables (`AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP` for MinIO).
+//!   `AWS_*` environment variables (`AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP` for MinIO). Every
+//!   `s3://` URI must name that bucket and a key under that prefix: a message naming another
+//!   bucket or prefix is refused before any request is made.
 //!
 //! Uploads are addressed by URI (`file://…`, `s3://bucket/key`, as in the broker messages);
 //! the workers' own objects (extractions) by key under the store's root. Errors say whether a
@@ -144,10 +146,22 @@ impl Storage {
                 }
                 relative.to_string_lossy().into_owned()
             }
-            Location::S3 { bucket, .. } => {
+            Location::S3 { bucket, prefix } => {
                 let rest = uri.strip_prefix("s3://").ok_or_else(outside)?;
                 let (b, key) = rest.split_once('/').ok_or_else(outside)?;
                 if b != bucket {
+                    return Err(outside());
+                }
+                // Confined to the configured prefix as a whole segment (`uploads/` does not
+                // admit `uploads-other/`), with no segment that could climb out of it.
+                let under_prefix = prefix.is_empty()
+                    || key
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'));
+                let climbs = key
+                    .split('/')
+                    .any(|segment| segment.is_empty() || segment == "." || segment == "..");
+                if !under_prefix || climbs {
                     return Err(outside());
                 }
                 key.to_string()
@@ -168,6 +182,22 @@ impl Storage {
         }
         let result = self.store.get(&path).await.map_err(|e| backend(uri, e))?;
         result.bytes().await.map_err(|e| backend(uri, e))
+    }
+
+    /// Whether the store answers: writes and reads back a small object under `health/`
+    /// (a read alone would take a missing directory or bucket for an absent key). Replicas
+    /// probing under the same name may overwrite each other's object: any content read back
+    /// will do.
+    pub async fn probe(&self, name: &str) -> Result<(), StorageError> {
+        let key = format!("health/{name}");
+        self.put_key(&key, Bytes::from_static(b"ok")).await?;
+        match self.get_key(&key).await? {
+            Some(_) => Ok(()),
+            _ => Err(StorageError::Backend {
+                uri: self.uri_for(&key),
+                message: "the probe object did not read back".into(),
+            }),
+        }
     }
 
     /// Reads a key of the store's own objects; `None` when absent.

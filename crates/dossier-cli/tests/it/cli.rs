@@ -176,7 +176,7 @@ fn the_same_dossier_gets_the_same_verdict_id() {
     assert!(
         a["verdict_id"]
             .as_str()
-            .is_some_and(|id| id.starts_with("v1-"))
+            .is_some_and(|id| id.starts_with("v2-"))
     );
     assert_eq!(a["verdict_id"], b["verdict_id"]);
 }

@@ -1,5 +1,6 @@
 //! Golden verdicts: each fixture dossier must get its expected status and fire exactly its
-//! expected rules; the whole verdict must match its committed snapshot (`verdict.golden.json`);
+//! expected rules; the whole verdict but its `verdict_id` (a hash of the code's version too)
+//! must match its committed snapshot (`verdict.golden.json`);
 //! a differing verdict is proposed as `verdict.golden.new.json` with its diff, for review and
 //! `make accept-golden`.
 
@@ -64,8 +65,20 @@ pub(crate) fn check_golden(
     );
     let golden = dir.join(GOLDEN);
     let proposal = dir.join(GOLDEN_NEW);
-    let rendered = serde_json::to_string_pretty(verdict).unwrap_or_default() + "\n";
     let committed = std::fs::read_to_string(&golden).ok();
+    // The snapshot is for reviewing what a verdict says; its `verdict_id` is a hash that
+    // covers the code's version (`dossier_core::code_version`) and changes with every
+    // reading release, whatever the verdict says: the committed one is kept. What the id
+    // covers is tested in dossier-core, and the fleet's id against `validate`'s.
+    let mut verdict = verdict.clone();
+    if let Some(committed_id) = committed
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .and_then(|golden| golden.get("verdict_id").cloned())
+    {
+        verdict["verdict_id"] = committed_id;
+    }
+    let rendered = serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n";
     if committed.as_deref() == Some(rendered.as_str()) {
         // Nothing to review: a proposal left from an earlier run is stale.
         std::fs::remove_file(&proposal).ok();

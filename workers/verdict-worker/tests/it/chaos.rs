@@ -9,27 +9,15 @@ use dossier_amqp::topology::{PORTAL_VERDICT_QUEUE, queue_names};
 use dossier_amqp::{Broker, Meta, Target};
 use dossier_contract::routing;
 
-use crate::fleet::{Fleet, amqp_url, fixtures, record_verdict, runtime, upload_files};
+use crate::fleet::{Fleet, amqp_url, load_templates, record_verdict, runtime, upload_files};
 
 const DOSSIERS: usize = 1000;
 
 #[test]
 fn a_thousand_dossiers_survive_kills_and_a_broker_restart() {
     let mut fleet = Fleet::new();
-    let storage =
-        dossier_storage::Storage::from_url(&fleet.storage_url()).unwrap_or_else(|e| panic!("{e}"));
-    let templates: Vec<_> = [
-        "pass-request",
-        "nda-missing",
-        "pass-payment",
-        "quote-totals",
-    ]
-    .iter()
-    .map(|case| {
-        dossier_core::folder::load(&fixtures().join("dossiers").join(case), 64 << 20)
-            .unwrap_or_else(|e| panic!("{e}"))
-    })
-    .collect();
+    let storage = fleet.storage();
+    let templates = load_templates();
     runtime().block_on(async {
         let broker = Broker::connect(&amqp_url(), "chaos-test").await.unwrap_or_else(|e| panic!("{e}"));
         let publisher = broker.publisher().await.unwrap_or_else(|e| panic!("{e}"));

@@ -55,13 +55,18 @@ impl Fleet {
                         amqp_url()
                     )
                 });
+            // Deleted rather than purged: a queue or an exchange declared by an older release
+            // with other arguments (a bound, an alternate exchange) could not be declared again.
+            for queue in dossier_amqp::topology::queue_names() {
+                broker.delete_queue(queue).await.ok();
+            }
+            for exchange in dossier_amqp::topology::exchange_names() {
+                broker.delete_exchange(exchange).await.ok();
+            }
             broker
                 .declare_topology()
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
-            for queue in dossier_amqp::topology::queue_names() {
-                broker.purge(queue).await.ok();
-            }
             broker.close().await;
         });
         Fleet {
@@ -73,6 +78,11 @@ impl Fleet {
 
     pub(crate) fn storage_url(&self) -> String {
         format!("file://{}", self.data.path().display())
+    }
+
+    /// The fleet's storage, as the test's portal side writes uploads to it.
+    pub(crate) fn storage(&self) -> dossier_storage::Storage {
+        dossier_storage::Storage::from_url(&self.storage_url()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn env(&self, command: &mut Command) {
@@ -91,8 +101,11 @@ impl Fleet {
         };
         let mut command = Command::new(path);
         self.env(&mut command);
+        if !args.contains(&"--http-addr") {
+            command.args(["--http-addr", "127.0.0.1:0"]);
+        }
         command
-            .args(["--http-addr", "127.0.0.1:0", "--shutdown-grace-secs", "5"])
+            .args(["--shutdown-grace-secs", "5"])
             .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -109,6 +122,27 @@ impl Fleet {
         self.children.retain(|(n, _)| n != worker);
     }
 
+    /// SIGTERMs every process of a worker, as Kubernetes does on a deploy or a scale-down,
+    /// and waits for each to drain and exit.
+    pub(crate) fn terminate(&mut self, worker: &str) {
+        for (_, child) in self.children.iter_mut().filter(|(n, _)| n == worker) {
+            let sent = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(sent, "cannot SIGTERM {worker}");
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            while child.try_wait().ok().flatten().is_none() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{worker} did not stop within 30 s of SIGTERM"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        self.children.retain(|(n, _)| n != worker);
+    }
+
     pub(crate) fn dossier(&self, args: &[&str]) -> Output {
         let mut command = Command::new(sibling("dossier"));
         self.env(&mut command);
@@ -116,6 +150,24 @@ impl Fleet {
             .args(args)
             .output()
             .unwrap_or_else(|e| panic!("dossier: {e}"))
+    }
+
+    /// Submits dossier folders through `dossier submit`, as the portal would; returns their
+    /// ids in the order given.
+    pub(crate) fn submit(&self, dirs: &[PathBuf]) -> Vec<String> {
+        let mut args = vec!["submit".to_string()];
+        args.extend(dirs.iter().map(|d| d.to_string_lossy().into_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = self.dossier(&args);
+        assert!(
+            output.status.success(),
+            "submit failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     /// Reads `count` verdicts through `dossier verdicts`.
@@ -150,9 +202,21 @@ pub(crate) async fn upload_files(
     dossier: &dossier_core::folder::FolderDossier,
     prefix: &str,
 ) -> Vec<dossier_contract::DocumentRef> {
+    upload_files_marked(storage, dossier, prefix, "").await
+}
+
+/// [`upload_files`], each file followed by `mark` (a PDF comment such as `\n% unique 7\n`,
+/// which readers ignore, gives the documents bytes and a SHA-256 of their own).
+pub(crate) async fn upload_files_marked(
+    storage: &dossier_storage::Storage,
+    dossier: &dossier_core::folder::FolderDossier,
+    prefix: &str,
+    mark: &str,
+) -> Vec<dossier_contract::DocumentRef> {
     let mut refs = Vec::new();
     for file in &dossier.files {
-        let bytes = file.bytes.clone().unwrap_or_default();
+        let mut bytes = file.bytes.clone().unwrap_or_default();
+        bytes.extend_from_slice(mark.as_bytes());
         let uri = storage
             .put_key(
                 &format!("{prefix}/{}", file.file),
@@ -171,6 +235,35 @@ pub(crate) async fn upload_files(
     refs
 }
 
+/// Publishes a body to the fleet's exchange with a routing key, as a portal does.
+pub(crate) async fn publish_event(publisher: &dossier_amqp::Publisher, key: &str, body: &[u8]) {
+    publisher
+        .publish(
+            dossier_amqp::Target::Event(key),
+            body,
+            &dossier_amqp::Meta::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The fixture dossiers the load tests draw from: a pass, a review and two failures, at
+/// both stages.
+pub(crate) fn load_templates() -> Vec<dossier_core::folder::FolderDossier> {
+    [
+        "pass-request",
+        "nda-missing",
+        "pass-payment",
+        "quote-totals",
+    ]
+    .iter()
+    .map(|case| {
+        dossier_core::folder::load(&fixtures().join("dossiers").join(case), 64 << 20)
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+    .collect()
+}
+
 /// Notes a verdict's id under its dossier.
 pub(crate) fn record_verdict(
     ids: &mut std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
@@ -186,4 +279,27 @@ pub(crate) fn record_verdict(
 pub(crate) fn validate(fleet: &Fleet, dir: &Path) -> serde_json::Value {
     let output = fleet.dossier(&["validate", &dir.to_string_lossy(), "--format", "json"]);
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A local address nothing listens on, for a worker's ops endpoint the test reads.
+pub(crate) fn free_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let address = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    address.to_string()
+}
+
+/// A GET on a worker's ops endpoint (`/metrics`, `/readyz`): the whole response, status
+/// line included; empty when nothing answers.
+pub(crate) fn get(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(address) else {
+        return String::new();
+    };
+    let request = format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return String::new();
+    }
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok();
+    response
 }

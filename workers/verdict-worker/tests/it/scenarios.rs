@@ -5,12 +5,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use dossier_amqp::topology::{
-    DEAD_QUEUE, FAILURE_HEADER, PORTAL_EXTRACTED_QUEUE, PORTAL_VERDICT_QUEUE,
+    DEAD_QUEUE, EXTRACT_QUEUE, INTAKE_QUEUE, PORTAL_EXTRACTED_QUEUE, PORTAL_REJECTED_QUEUE,
+    PORTAL_VERDICT_QUEUE, UNROUTABLE_QUEUE,
 };
 use dossier_amqp::{Broker, Meta, Target};
 use dossier_contract::routing;
 
-use crate::fleet::{Fleet, amqp_url, fixtures, record_verdict, runtime, upload_files, validate};
+use crate::fleet::{
+    Fleet, amqp_url, fixtures, publish_event, record_verdict, runtime, upload_files, validate,
+};
 
 fn fixture_dossiers() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join("dossiers"))
@@ -21,18 +24,6 @@ fn fixture_dossiers() -> Vec<PathBuf> {
         .collect();
     dirs.sort();
     dirs
-}
-
-fn submit(fleet: &Fleet, dirs: &[PathBuf]) {
-    let mut args = vec!["submit".to_string()];
-    args.extend(dirs.iter().map(|d| d.to_string_lossy().into_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = fleet.dossier(&args);
-    assert!(
-        output.status.success(),
-        "submit failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// Reads verdicts until every id in `expected` has one (or the deadline passes); returns all
@@ -59,12 +50,12 @@ fn verdicts_for(
 }
 
 #[test]
-fn fleet_verdicts_equal_validate_and_poison_is_dead_lettered() {
+fn fleet_verdicts_equal_validate_and_poison_is_dead_lettered_and_rejected() {
     let mut fleet = Fleet::new();
     fleet.start("extract-worker", &[]);
     fleet.start("verdict-worker", &[]);
     let dirs = fixture_dossiers();
-    submit(&fleet, &dirs);
+    fleet.submit(&dirs);
     let expected: BTreeMap<String, serde_json::Value> = dirs
         .iter()
         .map(|d| {
@@ -122,34 +113,89 @@ fn fleet_verdicts_equal_validate_and_poison_is_dead_lettered() {
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let mut dead = broker
-            .consume(DEAD_QUEUE, 10, "fleet-test-dead")
+        // A key no queue is bound to: kept by the alternate exchange, not dropped.
+        publish_event(&publisher, "dossier.submitted.v9", b"{}").await;
+        // The portal is told about both, with the ids the messages named.
+        let mut rejected_inbox = broker
+            .consume(PORTAL_REJECTED_QUEUE, 10, "fleet-test-rejected")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let mut reasons = Vec::new();
-        while reasons.len() < 2 {
-            let next = tokio::time::timeout(Duration::from_secs(30), dead.next()).await;
+        let mut rejected = Vec::new();
+        while rejected.len() < 2 {
+            let next = tokio::time::timeout(Duration::from_secs(30), rejected_inbox.next()).await;
             let Ok(Some(Ok(message))) = next else { break };
-            reasons.push(
-                message
-                    .header(FAILURE_HEADER)
-                    .unwrap_or_default()
-                    .to_string(),
+            rejected.push(
+                serde_json::from_slice::<serde_json::Value>(&message.body).unwrap_or_default(),
             );
             message.ack().await.ok();
         }
+        let code_of = |code: &str| rejected.iter().find(|r| r["reason_code"] == code).cloned();
+        let invalid = code_of("invalid_message").unwrap_or_else(|| panic!("{rejected:?}"));
         assert!(
-            reasons
-                .iter()
-                .any(|r| r.contains("invalid dossier.submitted.v1")),
-            "{reasons:?}"
+            invalid["submission_id"]
+                .as_str()
+                .is_some_and(|id| id.len() == 64),
+            "{invalid}"
+        );
+        let refused = code_of("upload_refused").unwrap_or_else(|| panic!("{rejected:?}"));
+        assert_eq!(refused["dossier_id"], "X");
+        assert_eq!(refused["document_id"], "X-1");
+        assert!(
+            refused["reason_fr"]
+                .as_str()
+                .is_some_and(|r| r.contains("fichier")),
+            "{refused}"
         );
         assert!(
-            reasons
-                .iter()
-                .any(|r| r.contains("outside the storage root")),
-            "{reasons:?}"
+            refused["reason_en"]
+                .as_str()
+                .is_some_and(|r| r.contains("outside the storage root")),
+            "{refused}"
         );
+        // Both wait in the dead-letter queue, with their reason and the queue they came from.
+        let listing = fleet.dossier(&["dead-letters", "--limit", "10"]);
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&listing.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        assert_eq!(
+            lines.len(),
+            2,
+            "{}",
+            String::from_utf8_lossy(&listing.stderr)
+        );
+        let from = |queue: &str| lines.iter().find(|l| l["queue"] == queue).cloned();
+        let dead_submission = from(INTAKE_QUEUE).unwrap_or_else(|| panic!("{lines:?}"));
+        assert!(
+            dead_submission["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("invalid dossier.submitted.v1")),
+            "{dead_submission}"
+        );
+        let dead_upload = from(EXTRACT_QUEUE).unwrap_or_else(|| panic!("{lines:?}"));
+        assert!(
+            dead_upload["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("outside the storage root")),
+            "{dead_upload}"
+        );
+        assert_eq!(dead_upload["body"]["document_id"], "X-1");
+        // Listing leaves them there; replaying the upload sends it back to its worker, which
+        // refuses it again and tells the portal again.
+        assert_eq!(broker.queue_depth(DEAD_QUEUE).await.unwrap_or(0), 2);
+        let replay = fleet.dossier(&["dead-letters", "--replay", "--queue", EXTRACT_QUEUE]);
+        assert!(
+            replay.status.success(),
+            "{}",
+            String::from_utf8_lossy(&replay.stderr)
+        );
+        let next = tokio::time::timeout(Duration::from_secs(30), rejected_inbox.next()).await;
+        let Ok(Some(Ok(again))) = next else {
+            panic!("no rejection after the replay")
+        };
+        let again: serde_json::Value = serde_json::from_slice(&again.body).unwrap_or_default();
+        assert_eq!(again["document_id"], "X-1");
+        assert_eq!(broker.queue_depth(UNROUTABLE_QUEUE).await.unwrap_or(0), 1);
         // The portal got per-document feedback too.
         assert!(
             broker
@@ -168,7 +214,7 @@ fn killed_workers_redeliver_with_the_same_verdict_id() {
     fleet.start("extract-worker", &["--concurrency", "1"]);
     fleet.start("verdict-worker", &["--concurrency", "1", "--prefetch", "4"]);
     let dirs = fixture_dossiers();
-    submit(&fleet, &dirs);
+    fleet.submit(&dirs);
     std::thread::sleep(Duration::from_millis(300));
     fleet.kill("verdict-worker");
     fleet.kill("extract-worker");
@@ -217,12 +263,12 @@ fn workers_reconnect_after_a_broker_restart() {
     fleet.start("extract-worker", &[]);
     fleet.start("verdict-worker", &[]);
     let dirs = fixture_dossiers();
-    submit(&fleet, &dirs[..2]);
+    fleet.submit(&dirs[..2]);
     assert_eq!(fleet.verdicts(2, Duration::from_secs(60)).len(), 2);
     assert!(ctl(&["stop_app"]), "rabbitmqctl stop_app failed");
     assert!(ctl(&["start_app"]), "rabbitmqctl start_app failed");
     ctl(&["await_startup"]);
-    submit(&fleet, &dirs[2..5]);
+    fleet.submit(&dirs[2..5]);
     assert_eq!(
         fleet.verdicts(3, Duration::from_secs(90)).len(),
         3,
