@@ -349,7 +349,7 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
     // The box that governs a category is the last one before its words on the line: the
     // words may start further on ("☐ Actions permettant de faire valider les acquis").
     static UNTICKED: LazyLock<Regex> =
-        LazyLock::new(|| re(r"([☐□❏◻]|\[\s?\])[^☐□❏◻☑☒✓✔✗✘⊠■\[\]]*$|\bnon\s*$"));
+        LazyLock::new(|| re(r"([☐□❏◻○◯◦]|\[\s?\])[^☐□❏◻○◯◦☑☒✓✔✗✘⊠■●◉\[\]]*$|\bnon\s*$"));
     static NOT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"^\W*(vu |(le |l')?decret|(l')?arrete)|qualite des actions de la formation|concourant au developpement",
@@ -358,7 +358,7 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
 
     const TICK_MARKS: [char; 3] = ['✔', '✓', '☑'];
     static NOT_CONCERNED: LazyLock<Regex> =
-        LazyLock::new(|| re(r"^[^a-z]*(non concerne|non\s*$|sans objet)"));
+        LazyLock::new(|| re(r"^[^a-z]*(non concerne|non\s*$|sans objet)|(^|\s)-\s*$"));
     let ticks_and_crosses = view.lines.iter().any(|l| l.folded.contains(TICK_MARKS))
         && view.lines.iter().any(|l| l.folded.contains(CROSS_MARKS));
     // Whether the category words at `start..end` of a folded line are marked as not
@@ -524,7 +524,7 @@ const BOX_LIST_REACH: usize = 4;
 const LOST_BOX_CONFIDENCE: f64 = 0.55;
 
 /// An empty box as printed or as OCR reads it: "☐", "[ ]", "[]".
-static EMPTY_BOX: LazyLock<Regex> = LazyLock::new(|| re(r"[☐□❏◻]|\[\s?\]"));
+static EMPTY_BOX: LazyLock<Regex> = LazyLock::new(|| re(r"[☐□❏◻○◯◦]|\[\s?\]"));
 
 /// Gap between two lines of one table row, in line heights: a wrapped cell's lines and a mark
 /// centred beside them are set 0.2 to 0.5 of a height apart (Chromium and Calc certificates of
@@ -534,8 +534,9 @@ const ROW_LINE_GAP: f32 = 1.0;
 /// Crosses that mean "no" in a list whose "yes" is a tick.
 const CROSS_MARKS: [char; 2] = ['✘', '✗'];
 
-/// Empty boxes as printed ("☐", "□", "❏", "◻").
-const UNTICKED_BOXES: [char; 4] = ['☐', '□', '❏', '◻'];
+/// Empty boxes as printed ("☐", "□", "❏", "◻"), and the hollow bullets some certifiers use
+/// for "not certified" beside filled ones ("● certifiée / ○ non certifiée").
+const UNTICKED_BOXES: [char; 7] = ['☐', '□', '❏', '◻', '○', '◯', '◦'];
 
 /// Words of any of the four categories (a line holding them is a label, not a label's end).
 static CATEGORY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -544,12 +545,12 @@ static CATEGORY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A line holding a category's mark and nothing else: "NON", "Oui", "☐", "✔", "[X]".
 static MARK_ALONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^\W*?(oui|non|yes|no|[☐□❏◻☑☒✓✔✗✘⊠■]|\[\s?x?\s?\])\W*$")
+    re(r"^\W*?(oui|non|yes|no|[☐□❏◻○◯◦☑☒✓✔✗✘⊠■●◉]|\[\s?x?\s?\])\W*$")
 });
 
 /// Whether a line shows a mark of its own: a box, a tick or a cross, "oui"/"non" at its end.
 static MARK_ON_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"[☐□❏◻☑☒✓✔✗✘⊠■]|\[\s?x?\s?\]|\b(oui|non|yes|no)\W*$")
+    re(r"[☐□❏◻○◯◦☑☒✓✔✗✘⊠■●◉]|\[\s?x?\s?\]|\b(oui|non|yes|no)\W*$|\s-\s*$")
 });
 
 /// How many lines right above a heading belong to its table row: a label cell ("Catégories

@@ -375,6 +375,11 @@ pub(crate) const COLUMN_HEADS: &[(&str, (), f64)] = &[
     ("reference*", (), 1.0),
     ("lieu*", (), 1.0),
     ("signature*", (), 1.0),
+    // Who teaches: a sign-in sheet's column and a form's label ("Formatrice : …").
+    ("formateur*", (), 1.0),
+    ("formatrice*", (), 1.0),
+    ("intervenant*", (), 1.0),
+    ("intervenante*", (), 1.0),
     // A programme's table heads ("Module | Objectifs pédagogiques", "Formation | Public visé").
     ("contenu*", (), 1.0),
     ("objectif*", (), 1.0),

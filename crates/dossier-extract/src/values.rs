@@ -119,9 +119,10 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
         )
     });
     let end = STOP.find(rest).map_or(rest.len(), |m| m.start());
+    let end = next_label(&rest[..end]).unwrap_or(end);
     let value = rest[..end]
         .trim()
-        .trim_matches(['«', '»', '"', ' ', ':', '-', '–', '—', '.'])
+        .trim_matches(['«', '»', '"', ' ', ':', '-', '–', '—', '.', '·', '•', '|', '/'])
         .trim();
     let letters = value.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 2
@@ -133,6 +134,20 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
     }
     let value_start = start + rest.find(value).unwrap_or(0);
     Some((value.to_string(), value_start, value_start + value.len()))
+}
+
+/// Where another field's label starts inside a value read up to the end of its line
+/// ("Accueil téléphonique Formatrice : Véronique Alibert", "… Lieu : Tours"): a word of the
+/// lexicon's column heads (a sign-in sheet's or a form's labels) followed by a colon, after
+/// the value's first word.
+fn next_label(value: &str) -> Option<usize> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"\s(\p{L}+)\s?:(\s|$)"));
+    LABEL.captures_iter(value).find_map(|caps| {
+        let word = caps.get(1)?;
+        let folded = crate::view::fold(word.as_str()).0;
+        let heads = crate::lexicon::cues(crate::lexicon::COLUMN_HEADS, &[folded.as_str()]);
+        (!heads.is_empty()).then(|| caps.get(0).map_or(word.start(), |m| m.start()))
+    })
 }
 
 /// Whether a name read after a party's label reads as an organisation's or a person's name:
