@@ -343,11 +343,12 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
                     // Two SIRETs of one SIREN are one company's establishments: the one
                     // printed first (the letterhead, the "Organisme" row naming the training
                     // centre) is the one the document is about; a later footer repeats the
-                    // head office's.
-                    let same_company = provider
-                        .as_ref()
-                        .is_some_and(|(_, _, p)| p.value[..9] == found.value[..9]);
-                    if same_company {
+                    // head office's. (The same SIRET printed again may still bring stronger
+                    // evidence: the legal notice that also names the provider.)
+                    let other_establishment = provider.as_ref().is_some_and(|(_, _, p)| {
+                        p.value[..9] == found.value[..9] && p.value != found.value
+                    });
+                    if other_establishment {
                         continue;
                     }
                     // A SIRET that loses to another company's: by its place only, whose it is
