@@ -257,7 +257,7 @@ pub async fn settle(
                 .await?;
         }
         Disposition::Wait { .. } => {
-            let waits = extraction_waits(message) + 1;
+            let waits = extraction_waits(message).saturating_add(1);
             let meta = Meta {
                 message_id: message.message_id.clone(),
                 headers: headers_with(message, (EXTRACTION_WAITS_HEADER, waits.to_string())),

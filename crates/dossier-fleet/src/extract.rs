@@ -232,7 +232,9 @@ pub(crate) async fn extraction(
     })
     .await
     .map_err(|e| Failure::Internal(format!("the reading task failed: {e}")))??;
-    if crate::reader::Reader::needs_ocr(&report) {
+    // Only a reading that left OCR to the extract worker waits for it; one that had to
+    // read here (OCR switched off by `DOSSIER_OCR=false`) is final as it is.
+    if policy == OcrPolicy::LeaveToExtractWorker && crate::reader::Reader::needs_ocr(&report) {
         return Err(Failure::AwaitingExtraction(format!(
             "document {document_id} needs OCR: waiting for the extract worker's reading"
         )));

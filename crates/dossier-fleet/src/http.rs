@@ -17,9 +17,9 @@ use crate::reader::Reader;
 /// for a person with curl and bounds what a flood can cost.
 const MAX_CONNECTIONS: usize = 16;
 
-/// How long a client may take to send its request line: a probe sends it at once; 5 s is
-/// under the probes' own 1 s timeout times their failure thresholds, and frees a slow or
-/// idle connection's slot.
+/// How long a client may take to send its request line: a probe or a scrape sends it at
+/// once (a probe gives up after its own 1 s timeout anyway); 5 s frees a slow or idle
+/// connection's slot without cutting a person typing a request by hand.
 const REQUEST_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Readiness shared with the worker loop and the storage probe.
@@ -46,11 +46,24 @@ impl Health {
     }
 }
 
+/// Reader processes lost so far by cause, over every pool of the worker (the verdict worker
+/// reads text layers in one pool and OCR in another).
+fn kill_counts(readers: &[Arc<Reader>]) -> Vec<(&'static str, u64)> {
+    let mut total: Vec<(&'static str, u64)> = Vec::new();
+    for (cause, count) in readers.iter().flat_map(|r| r.kill_counts()) {
+        match total.iter_mut().find(|(c, _)| *c == cause) {
+            Some((_, sum)) => *sum += count,
+            None => total.push((cause, count)),
+        }
+    }
+    total
+}
+
 pub(crate) async fn serve(
     listener: TcpListener,
     health: Arc<Health>,
     metrics: Arc<Metrics>,
-    reader: Arc<Reader>,
+    readers: Vec<Arc<Reader>>,
 ) {
     let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
@@ -65,7 +78,7 @@ pub(crate) async fn serve(
         };
         let health = health.clone();
         let metrics = metrics.clone();
-        let reader = reader.clone();
+        let readers = readers.clone();
         tokio::spawn(async move {
             let mut buffer = [0u8; 2048];
             let read = tokio::time::timeout(REQUEST_READ_TIMEOUT, stream.read(&mut buffer)).await;
@@ -81,7 +94,7 @@ pub(crate) async fn serve(
                 "/metrics" => (
                     "200 OK",
                     "text/plain; version=0.0.4",
-                    metrics.render(&reader.kill_counts()),
+                    metrics.render(&kill_counts(&readers)),
                 ),
                 _ => ("404 Not Found", "text/plain", "not found\n".to_string()),
             };

@@ -312,7 +312,10 @@ impl ReaderPool {
         let mut child = Command::new(&self.program)
             .args(&self.arguments)
             .env_clear()
-            .envs(reader_environment(std::env::vars()))
+            // vars_os: a variable that is not UTF-8 is skipped, never a panic.
+            .envs(reader_environment(std::env::vars_os().filter_map(|(k, v)| {
+                Some((k.into_string().ok()?, v.into_string().ok()?))
+            })))
             .env(READER_ENV, "1")
             .envs(self.environment.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())

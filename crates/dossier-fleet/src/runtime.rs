@@ -105,15 +105,29 @@ async fn wait_for_signal(shutdown: watch::Sender<bool>) {
     shutdown.send(true).ok();
 }
 
-/// How often the storage is probed for `/readyz`: as often as Kubernetes' readiness probe
-/// asks (`periodSeconds: 10` in `deploy/k8s/`), one small write and read each time.
+/// How often the storage is probed for `/readyz`: one small write and read every 10 s, so
+/// the answer is at most two of Kubernetes' readiness periods old (`periodSeconds: 5` in
+/// `deploy/k8s/`).
 const STORAGE_PROBE_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Longest a storage probe may take before the storage counts as not answering: an
+/// object store's client retries for minutes on its own, and "ready" must not stand that
+/// long over an outage (a healthy probe takes milliseconds on the local S3 server).
+const STORAGE_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Keeps `health.storage` telling whether the storage answers; logs each change once.
 async fn probe_storage(storage: Storage, kind: WorkerKind, health: Arc<Health>) {
     let mut was_ok = None;
     loop {
-        let outcome = storage.probe(kind.name()).await;
+        let outcome = match tokio::time::timeout(STORAGE_PROBE_TIMEOUT, storage.probe(kind.name()))
+            .await
+        {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(_) => Err(format!(
+                "no answer within {} s",
+                STORAGE_PROBE_TIMEOUT.as_secs()
+            )),
+        };
         let ok = outcome.is_ok();
         if was_ok != Some(ok) {
             match &outcome {
@@ -136,6 +150,16 @@ pub fn worker_main(kind: WorkerKind) -> std::process::ExitCode {
     // Started again as a document reader by this worker (see crate::reader).
     if let Some(code) = crate::reader::serve_if_reader() {
         return code;
+    }
+    // Readers run as the worker's user: were the worker dumpable, a reader taken over by a
+    // hostile upload could read the worker's environment (storage and broker credentials)
+    // from /proc/<worker>/environ. Not dumpable, those files belong to root.
+    #[cfg(target_os = "linux")]
+    if let Err(err) =
+        rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)
+    {
+        eprintln!("{}: cannot make the worker non-dumpable: {err}", kind.name());
+        return std::process::ExitCode::FAILURE;
     }
     let outcome = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -166,12 +190,6 @@ pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetE
         Reader::new(&settings.limits, None)
             .map_err(|e| FleetError::Setup(format!("document reader: {e}")))?,
     );
-    tokio::spawn(http::serve(
-        listener,
-        health.clone(),
-        metrics.clone(),
-        reader.clone(),
-    ));
     let text_limits = crate::settings::ReadLimits {
         ocr: false,
         ..settings.limits.clone()
@@ -180,6 +198,12 @@ pub async fn run_worker(kind: WorkerKind, settings: Worker) -> Result<(), FleetE
         Reader::new(&text_limits, None)
             .map_err(|e| FleetError::Setup(format!("document reader: {e}")))?,
     );
+    tokio::spawn(http::serve(
+        listener,
+        health.clone(),
+        metrics.clone(),
+        vec![reader.clone(), text_reader.clone()],
+    ));
     tokio::spawn(probe_storage(storage.clone(), kind, health.clone()));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     tokio::spawn(wait_for_signal(shutdown_tx));

@@ -17,6 +17,9 @@ use crate::disposition::{Disposition, Failure, Subject, extraction_waits};
 use crate::extract::{OcrPolicy, Upload, extraction};
 use crate::runtime::{Ended, Route, Shared, drain, drive, handle_message};
 
+
+/// Prefetch of the `.soon` and `.later` tiers (see the consumers in `run`).
+const LOWER_TIER_PREFETCH: u16 = 1;
 /// Header set by the submitter: when the dossier was submitted (RFC 3339), for queue wait.
 pub(crate) const SUBMITTED_AT_HEADER: &str = "x-submitted-at";
 /// Times a dossier waits (5 s each, in the intake's shortest delay queue) for the extract
@@ -60,12 +63,17 @@ pub(crate) async fn run(
     // reason (shutdown or a lost consumer).
     let (release, released) = watch::channel(false);
     for (tier, queue) in TIER_QUEUES.iter().enumerate() {
+        // Less urgent tiers wait behind the urgent one: what they prefetch sits unstarted and
+        // is released at every graceful stop, and a quorum queue counts each release against
+        // the delivery limit (5). One message each keeps deploys and scale-downs from
+        // dead-lettering the backlog of later trainings.
+        let prefetch = if tier == 0 {
+            shared.settings.prefetch
+        } else {
+            LOWER_TIER_PREFETCH
+        };
         let mut inbox = match broker
-            .consume(
-                queue,
-                shared.settings.prefetch,
-                &format!("verdict-worker-{tier}"),
-            )
+            .consume(queue, prefetch, &format!("verdict-worker-{tier}"))
             .await
         {
             Ok(inbox) => inbox,
