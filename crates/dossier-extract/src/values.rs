@@ -139,11 +139,15 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
 /// Where another field's label starts inside a value read up to the end of its line
 /// ("Accueil téléphonique Formatrice : Véronique Alibert", "… Lieu : Tours"): a word of the
 /// lexicon's column heads (a sign-in sheet's or a form's labels) followed by a colon, after
-/// the value's first word.
+/// the value's first word. A label opens with a capital; the same word in lower case belongs
+/// to the value ("Formation de formateurs : concevoir une séquence").
 fn next_label(value: &str) -> Option<usize> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"\s(\p{L}+)\s?:(\s|$)"));
     LABEL.captures_iter(value).find_map(|caps| {
         let word = caps.get(1)?;
+        if !word.as_str().chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
         let folded = crate::view::fold(word.as_str()).0;
         let heads = crate::lexicon::cues(crate::lexicon::COLUMN_HEADS, &[folded.as_str()]);
         (!heads.is_empty()).then(|| caps.get(0).map_or(word.start(), |m| m.start()))

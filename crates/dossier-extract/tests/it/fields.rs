@@ -781,6 +781,21 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a title naming trainers before its own colon keeps it whole",
+        rows: &[
+            "FEUILLE D'ÉMARGEMENT",
+            "Formation : Formation de formateurs : concevoir une séquence",
+            "Stagiaire | 09/03/2026 matin | 09/03/2026 après-midi",
+            "LE GALL Yann | Signé | Signé",
+        ],
+        column_width: 150.0,
+        kind: DocumentKind::AttendanceSheet,
+        want: &[(
+            "training_title",
+            Some("Formation de formateurs : concevoir une séquence"),
+        )],
+    },
+    Case {
         name: "a title with a colon of its own keeps it",
         rows: &[
             "FEUILLE D'ÉMARGEMENT",
