@@ -20,7 +20,7 @@ use dossier_contract::{DocumentReport, DossierRequest, Verdict};
 /// The version of what reading produces (classification, fields, OCR). A cache of readings
 /// is keyed by it, so a reading fixed by a new release reaches files read before. Change it
 /// with any change to what `read_document` returns for the same bytes.
-pub const READING_VERSION: &str = "2026-12-02.24";
+pub const READING_VERSION: &str = "2026-12-02.25";
 use dossier_rules::Rulebook;
 
 /// Checks a dossier whose documents have been read, and returns its verdict with its

@@ -91,12 +91,10 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
             .map(Found::into_field);
         static DATE: LazyLock<Regex> = LazyLock::new(|| {
             re(
-                r"date\s*(de\s*(la\s*)?facture|de\s*facturation|d'emission|d'edition)|facture\s*(du|emise le)|\bdate\s*:|emise?\s+le|\bdate\b|\ble\b",
+                r"date\s*(de\s*(la\s*)?facture|de\s*facturation|d'emission|d'edition)|facture\s*(du|emise le)|\bdate\s*:|emise?\s+le|\bdate\b",
             )
         });
-        fields.invoice_date = find_labeled(view, &DATE, &values::date)
-            .into_iter()
-            .find(|f| !is_period_line(view, f))
+        fields.invoice_date = document_date(view, &DATE)
             .or_else(|| date_after_reference(view, fields.invoice_number.as_ref()?))
             .map(Found::into_field);
         // An invoice restates what it bills: the training, its period and its trainees.
@@ -117,17 +115,42 @@ pub(crate) fn extract_commercial(view: &DocView<'_>, fields: &mut Fields, kind: 
             .map(Found::into_field);
         static DATE: LazyLock<Regex> = LazyLock::new(|| {
             re(
-                r"date\s*(du\s*devis|de\s*(la\s*)?(proposition|convention|l'offre)|d'emission|d'edition|d'etablissement)|\bdate\s*:|(etabli|emis|edite|redige)e?\s+le|fait\s+a\s+[^,]{1,40},?\s+le|\ble\b",
+                r"date\s*(du\s*devis|de\s*(la\s*)?(proposition|convention|l'offre)|d'emission|d'edition|d'etablissement)|\bdate\s*:|(etabli|emis|edite|redige)e?\s+le|fait\s+a\s+[^,]{1,40},?\s+le",
             )
         });
-        fields.quote_date = find_labeled(view, &DATE, &values::date)
-            .into_iter()
-            .find(|f| !is_period_line(view, f))
+        fields.quote_date = document_date(view, &DATE)
             .or_else(|| date_after_reference(view, fields.quote_number.as_ref()?))
             .map(Found::into_field);
         extract_training(view, fields);
     }
 }
+
+/// A document's date: the first date a date label names (`labels`) or the dating formula
+/// opens ("Paris, le 3 mars 2026"), else the first date after a bare "le", which also dates births, deadlines and
+/// signatures ("née le 14 mars 1991"), so it is read with less confidence and only when no
+/// label names a date. Dates of a period (the training's) are skipped.
+fn document_date(view: &DocView<'_>, labels: &Regex) -> Option<Found<NaiveDate>> {
+    static BARE_LE: LazyLock<Regex> = LazyLock::new(|| re(r"\ble\b"));
+    let labelled = |label: &Regex| {
+        find_labeled(view, label, &values::date)
+            .into_iter()
+            .find(|f| !is_period_line(view, f))
+    };
+    // "Lyon, le 25/07/2026": a place, a comma and "le" opening the line is the dating
+    // formula of French letters and quotes, as strong as a label.
+    static PLACE_LE: LazyLock<Regex> = LazyLock::new(|| re(r"^[^,\d]{2,40},\s*le\b"));
+    labelled(labels).or_else(|| labelled(&PLACE_LE)).or_else(|| {
+        labelled(&BARE_LE).map(|mut f| {
+            f.confidence = f.confidence.min(BARE_LE_DATE_CONFIDENCE);
+            f
+        })
+    })
+}
+
+/// Confidence of a date whose only label is "le": below the 0.8 at which a value is trusted
+/// without a look, above the rules' 0.6 (a date after "le" on a quote is its date more often
+/// than not, but "née le …" is a birth).
+const BARE_LE_DATE_CONFIDENCE: f64 = 0.75;
 
 /// Confidence of a document's date read right after its number: the layout of invoicing
 /// tools ("Facture n°… du …"), not a label.

@@ -35,6 +35,12 @@ fn read(fields: &Fields, name: &str) -> Option<String> {
         "trainer" => fields.trainer.as_ref().map(|f| f.value.clone()),
         "invoice_date" => fields.invoice_date.as_ref().map(|f| f.value.to_string()),
         "quote_date" => fields.quote_date.as_ref().map(|f| f.value.to_string()),
+        // Read at the confidence a value is trusted at without a look (0.8).
+        "quote_date_trusted" => fields
+            .quote_date
+            .as_ref()
+            .filter(|f| f.confidence >= 0.8)
+            .map(|f| f.value.to_string()),
         "issued_on" => fields.issued_on.as_ref().map(|f| f.value.to_string()),
         "valid_until" => fields.valid_until.as_ref().map(|f| f.value.to_string()),
         "categories" => fields.categories.as_ref().map(|f| f.value.join(", ")),
@@ -810,6 +816,51 @@ const CASES: &[Case] = &[
             ("training_title", Some("Sécurité informatique : les bons réflexes")),
             ("trainer", Some("Marc Durand")),
         ],
+    },
+    Case {
+        name: "an individual contract: the signing formula dates it, not the trainee's birth",
+        rows: &[
+            "CONTRAT DE FORMATION PROFESSIONNELLE N° CF-2026-021",
+            "Entre Atelier Linéa, SIRET 68778932100092, et",
+            "M. Paul Girard, né le 3 février 1988, demeurant à Nantes, ci-après le stagiaire.",
+            "Prix de la formation : 1 200,00 € net de taxes.",
+            "Fait en double exemplaire à Nantes, le 12 mai 2026.",
+        ],
+        column_width: 200.0,
+        kind: DocumentKind::Quote,
+        want: &[("quote_date_trusted", Some("2026-05-12"))],
+    },
+    Case {
+        name: "a quote dated only after a bare 'le' is read, but not trusted blindly",
+        rows: &[
+            "DEVIS N° D-2026-88",
+            "Atelier Linéa, SIRET 68778932100092",
+            "Devis transmis le 12 mai 2026",
+            "Formation : Tableur, niveau 1",
+            "Total HT | 900,00 EUR",
+            "TVA 20 % | 180,00 EUR",
+            "Total TTC | 1 080,00 EUR",
+        ],
+        column_width: 200.0,
+        kind: DocumentKind::Quote,
+        want: &[
+            ("quote_date", Some("2026-05-12")),
+            ("quote_date_trusted", None),
+        ],
+    },
+    Case {
+        name: "the letter's dating formula, a place and 'le', is trusted",
+        rows: &[
+            "DEVIS N° D-2026-89",
+            "Atelier Linéa, SIRET 68778932100092",
+            "Saint-Nazaire, le 12 mai 2026",
+            "Total HT | 900,00 EUR",
+            "TVA 20 % | 180,00 EUR",
+            "Total TTC | 1 080,00 EUR",
+        ],
+        column_width: 200.0,
+        kind: DocumentKind::Quote,
+        want: &[("quote_date_trusted", Some("2026-05-12"))],
     },
 ];
 
