@@ -540,18 +540,18 @@ const UNTICKED_BOXES: [char; 7] = ['☐', '□', '❏', '◻', '○', '◯', '�
 
 /// Words of any of the four categories (a line holding them is a label, not a label's end).
 static CATEGORY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"actions? de formation|bilans? de competences|validation des acquis|valider les acquis|\bvae\b|apprentissage")
+    re(
+        r"actions? de formation|bilans? de competences|validation des acquis|valider les acquis|\bvae\b|apprentissage",
+    )
 });
 
 /// A line holding a category's mark and nothing else: "NON", "Oui", "☐", "✔", "[X]".
-static MARK_ALONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^\W*?(oui|non|yes|no|[☐□❏◻○◯◦☑☒✓✔✗✘⊠■●◉]|\[\s?x?\s?\])\W*$")
-});
+static MARK_ALONE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\W*?(oui|non|yes|no|[☐□❏◻○◯◦☑☒✓✔✗✘⊠■●◉]|\[\s?x?\s?\])\W*$"));
 
 /// Whether a line shows a mark of its own: a box, a tick or a cross, "oui"/"non" at its end.
-static MARK_ON_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"[☐□❏◻○◯◦☑☒✓✔✗✘⊠■●◉]|\[\s?x?\s?\]|\b(oui|non|yes|no)\W*$|\s-\s*$")
-});
+static MARK_ON_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[☐□❏◻○◯◦☑☒✓✔✗✘⊠■●◉]|\[\s?x?\s?\]|\b(oui|non|yes|no)\W*$|\s-\s*$"));
 
 /// How many lines right above a heading belong to its table row: a label cell ("Catégories
 /// d'actions") centred beside a taller list of values prints below the first values, whose

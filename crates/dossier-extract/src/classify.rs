@@ -178,12 +178,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         // Look-alikes of a certificate: labels, completion certificates, attestations (an
         // attestation whose title opens with its being a certification is a certificate:
         // see `ATTESTATION_IN_TITLE`).
-        cue(
-            QualiopiCertificate,
-            Title,
-            r"\blabel\b|labellisation",
-            -9.0,
-        ),
+        cue(QualiopiCertificate, Title, r"\blabel\b|labellisation", -9.0),
         cue(
             QualiopiCertificate,
             First,

@@ -139,12 +139,14 @@ fn document_date(view: &DocView<'_>, labels: &Regex) -> Option<Found<NaiveDate>>
     // "Lyon, le 25/07/2026": a place, a comma and "le" opening the line is the dating
     // formula of French letters and quotes, as strong as a label.
     static PLACE_LE: LazyLock<Regex> = LazyLock::new(|| re(r"^[^,\d]{2,40},\s*le\b"));
-    labelled(labels).or_else(|| labelled(&PLACE_LE)).or_else(|| {
-        labelled(&BARE_LE).map(|mut f| {
-            f.confidence = f.confidence.min(BARE_LE_DATE_CONFIDENCE);
-            f
+    labelled(labels)
+        .or_else(|| labelled(&PLACE_LE))
+        .or_else(|| {
+            labelled(&BARE_LE).map(|mut f| {
+                f.confidence = f.confidence.min(BARE_LE_DATE_CONFIDENCE);
+                f
+            })
         })
-    })
 }
 
 /// Confidence of a date whose only label is "le": below the 0.8 at which a value is trusted

@@ -169,7 +169,11 @@ fn block_side(line: &LineView<'_>, at: usize) -> Option<Side> {
     // A label cell ("Organisme", "Client :") beside its value is a key/value row, not a
     // second block: the other block must say something (a number, an address, a name).
     let says_something = |range: &[Cell]| {
-        let text: String = range.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+        let text: String = range
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         text.chars().any(|c| c.is_ascii_digit())
             || text.split_whitespace().count() > LABEL_MAX_WORDS
     };
@@ -287,7 +291,12 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
         .flat_map(|(index, line)| {
             dossier_parse::find_vat_numbers(line.text())
                 .into_iter()
-                .filter(move |m| !matches!(role_of(view, index, m.start), Role::Client | Role::Addressee))
+                .filter(move |m| {
+                    !matches!(
+                        role_of(view, index, m.start),
+                        Role::Client | Role::Addressee
+                    )
+                })
                 .map(|m| m.value[4..].to_string())
         })
         .collect();
@@ -447,7 +456,12 @@ pub(crate) fn extract_parties(view: &DocView<'_>, fields: &mut Fields, with_clie
     let vat = view.lines.iter().enumerate().find_map(|(index, line)| {
         dossier_parse::find_vat_numbers(line.text())
             .into_iter()
-            .find(|m| !matches!(role_of(view, index, m.start), Role::Client | Role::Addressee))
+            .find(|m| {
+                !matches!(
+                    role_of(view, index, m.start),
+                    Role::Client | Role::Addressee
+                )
+            })
             .map(|m| found_at(view, index, m.value, m.start, m.end, 0.95))
     });
     fields.provider_vat_number = vat.map(Found::into_field);

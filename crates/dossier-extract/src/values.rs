@@ -122,7 +122,9 @@ pub(crate) fn name(text: &str) -> Option<(String, usize, usize)> {
     let end = next_label(&rest[..end]).unwrap_or(end);
     let value = rest[..end]
         .trim()
-        .trim_matches(['«', '»', '"', ' ', ':', '-', '–', '—', '.', '·', '•', '|', '/'])
+        .trim_matches([
+            '«', '»', '"', ' ', ':', '-', '–', '—', '.', '·', '•', '|', '/',
+        ])
         .trim();
     let letters = value.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 2

@@ -55,7 +55,6 @@ fn load(dir: &Path) -> Result<FolderDossier, FleetError> {
     folder::load(dir, MAX_FILE_BYTES).map_err(|e| FleetError::Setup(e.to_string()))
 }
 
-
 /// Dead letters held at once by `dossier dead-letters`: the queue is read to be listed or
 /// replayed, one message at a time; 500 in flight keep a large queue's listing quick
 /// without holding it all.
@@ -259,8 +258,7 @@ pub async fn dead_letters(
     let broker = Broker::connect(&connection.amqp_url, "dossier-dead-letters").await?;
     broker.declare_topology().await?;
     let publisher = broker.publisher().await?;
-    let prefetch = u16::try_from(limit.clamp(1, MAX_DEAD_LETTER_PREFETCH))
-        .unwrap_or(u16::MAX);
+    let prefetch = u16::try_from(limit.clamp(1, MAX_DEAD_LETTER_PREFETCH)).unwrap_or(u16::MAX);
     let mut inbox = broker
         .consume(DEAD_QUEUE, prefetch, "dossier-dead-letters")
         .await?;

@@ -313,9 +313,9 @@ impl ReaderPool {
             .args(&self.arguments)
             .env_clear()
             // vars_os: a variable that is not UTF-8 is skipped, never a panic.
-            .envs(reader_environment(std::env::vars_os().filter_map(|(k, v)| {
-                Some((k.into_string().ok()?, v.into_string().ok()?))
-            })))
+            .envs(reader_environment(std::env::vars_os().filter_map(
+                |(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)),
+            )))
             .env(READER_ENV, "1")
             .envs(self.environment.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())

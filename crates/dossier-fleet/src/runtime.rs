@@ -119,15 +119,14 @@ const STORAGE_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 async fn probe_storage(storage: Storage, kind: WorkerKind, health: Arc<Health>) {
     let mut was_ok = None;
     loop {
-        let outcome = match tokio::time::timeout(STORAGE_PROBE_TIMEOUT, storage.probe(kind.name()))
-            .await
-        {
-            Ok(result) => result.map_err(|e| e.to_string()),
-            Err(_) => Err(format!(
-                "no answer within {} s",
-                STORAGE_PROBE_TIMEOUT.as_secs()
-            )),
-        };
+        let outcome =
+            match tokio::time::timeout(STORAGE_PROBE_TIMEOUT, storage.probe(kind.name())).await {
+                Ok(result) => result.map_err(|e| e.to_string()),
+                Err(_) => Err(format!(
+                    "no answer within {} s",
+                    STORAGE_PROBE_TIMEOUT.as_secs()
+                )),
+            };
         let ok = outcome.is_ok();
         if was_ok != Some(ok) {
             match &outcome {
@@ -158,7 +157,10 @@ pub fn worker_main(kind: WorkerKind) -> std::process::ExitCode {
     if let Err(err) =
         rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)
     {
-        eprintln!("{}: cannot make the worker non-dumpable: {err}", kind.name());
+        eprintln!(
+            "{}: cannot make the worker non-dumpable: {err}",
+            kind.name()
+        );
         return std::process::ExitCode::FAILURE;
     }
     let outcome = tokio::runtime::Builder::new_multi_thread()

@@ -17,7 +17,6 @@ use crate::disposition::{Disposition, Failure, Subject, extraction_waits};
 use crate::extract::{OcrPolicy, Upload, extraction};
 use crate::runtime::{Ended, Route, Shared, drain, drive, handle_message};
 
-
 /// Prefetch of the `.soon` and `.later` tiers (see the consumers in `run`).
 const LOWER_TIER_PREFETCH: u16 = 1;
 /// Header set by the submitter: when the dossier was submitted (RFC 3339), for queue wait.

@@ -813,7 +813,10 @@ const CASES: &[Case] = &[
         column_width: 150.0,
         kind: DocumentKind::AttendanceSheet,
         want: &[
-            ("training_title", Some("Sécurité informatique : les bons réflexes")),
+            (
+                "training_title",
+                Some("Sécurité informatique : les bons réflexes"),
+            ),
             ("trainer", Some("Marc Durand")),
         ],
     },
