@@ -393,8 +393,11 @@ pub(crate) fn categories(view: &DocView<'_>) -> Option<Field<Vec<String>>> {
             lower.page == upper.page
                 && upper.line.bbox.y0 - lower.line.bbox.y1 < upper.line.size * ROW_LINE_GAP
         };
+        let names_a_category = [&*TRAINING, &*SKILLS, &*VAE, &*APPRENTICESHIP]
+            .iter()
+            .any(|p| p.is_match(&rest.folded));
         let continues_label = !MARK_ON_LINE.is_match(&rest.folded)
-            && !CATEGORY_WORDS.is_match(&rest.folded)
+            && !names_a_category
             && rest.line.bbox.x0 < mark_line.line.bbox.x0;
         if !tight(line, mark_line) || !tight(mark_line, rest) || !continues_label {
             return None;
@@ -537,13 +540,6 @@ const CROSS_MARKS: [char; 2] = ['✘', '✗'];
 /// Empty boxes as printed ("☐", "□", "❏", "◻"), and the hollow bullets some certifiers use
 /// for "not certified" beside filled ones ("● certifiée / ○ non certifiée").
 const UNTICKED_BOXES: [char; 7] = ['☐', '□', '❏', '◻', '○', '◯', '◦'];
-
-/// Words of any of the four categories (a line holding them is a label, not a label's end).
-static CATEGORY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"actions? de formation|bilans? de competences|validation des acquis|valider les acquis|\bvae\b|apprentissage",
-    )
-});
 
 /// A line holding a category's mark and nothing else: "NON", "Oui", "☐", "✔", "[X]".
 static MARK_ALONE: LazyLock<Regex> =

@@ -337,11 +337,6 @@ fn centre_y(b: &BBox) -> f32 {
 /// ranges, with the x centre of each. In a header that has "matin" and a lone "AM" but no
 /// "PM", "AM" is the French abbreviation of "après-midi" ("Signature Matin | Signature AM").
 fn periods_in(line: &LineView<'_>) -> Vec<(SessionPeriod, f32, Option<Decimal>)> {
-    static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-        re(
-            r"apres-?\s?midi|\bmatin(ee)?\b|\bam\b|\bpm\b|\b[0-2]?\d\s*[h:]\s*[0-5]?\d?\s*(-|a|à)\s*[0-2]?\d\s*[h:]\s*[0-5]?\d?",
-        )
-    });
     static MATIN: LazyLock<Regex> = LazyLock::new(|| re(r"\bmatin(ee)?\b"));
     static PM: LazyLock<Regex> = LazyLock::new(|| re(r"\bpm\b|apres-?\s?midi"));
     let am_is_afternoon = MATIN.is_match(&line.folded) && !PM.is_match(&line.folded);
@@ -375,10 +370,19 @@ fn periods_in(line: &LineView<'_>) -> Vec<(SessionPeriod, f32, Option<Decimal>)>
 /// A header of signature columns alone: "Signature matin", "Émargement après-midi", "Matin |
 /// Après-midi".
 fn signature_header(line: &LineView<'_>) -> bool {
-    static WORDS: LazyLock<Regex> =
-        LazyLock::new(|| re(r"signature|emargement|\bnom\b|stagiaire|participant|apprenant"));
-    WORDS.is_match(&line.folded)
+    SIGNATURE_HEAD.is_match(&line.folded)
 }
+
+/// A half-day's period as a header names it: a word or a time range.
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"apres-?\s?midi|\bmatin(ee)?\b|\bam\b|\bpm\b|\b[0-2]?\d\s*[h:]\s*[0-5]?\d?\s*(-|a|à)\s*[0-2]?\d\s*[h:]\s*[0-5]?\d?",
+    )
+});
+
+/// The words of a signature grid's header besides its periods.
+static SIGNATURE_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"signatures?|emargements?|\bnom\b|stagiaires?|participants?|apprenants?"));
 
 /// The day a page's title states, for a header of periods without dates: the nearest line
 /// above the header (same page) whose dates are all one day.
@@ -552,12 +556,16 @@ const HEADER_LINE_GAP: f32 = 1.0;
 /// Whether a line holds only what a header row prints: period words, times, lengths in
 /// parentheses, signature words ("Signature", "Émargement"), no name or sentence.
 fn header_words_only(line: &LineView<'_>) -> bool {
-    static HEADER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    // Besides the periods and the signature words: the name column's plural and "prénom",
+    // connectives, and lengths ("3h30", "3,5 heures").
+    static OTHER_HEADER_WORD: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"apres-?\s?midi|\bmatin(ee)?\b|\bam\b|\bpm\b|signatures?|emargement|stagiaires?|participants?|apprenants?|\bnoms?\b|\bprenoms?\b|\bdu\b|\bde\b|\bet\b|\ba\b|\d+\s*[h:]\s*\d*|\d+[,.]?\d*\s*(h|heures?)\b",
+            r"\bnoms\b|\bprenoms?\b|\bdu\b|\bde\b|\bet\b|\ba\b|\d+\s*[h:]\s*\d*|\d+[,.]?\d*\s*(h|heures?)\b",
         )
     });
-    let rest = HEADER_WORD.replace_all(&line.folded, " ");
+    let rest = PERIOD.replace_all(&line.folded, " ");
+    let rest = SIGNATURE_HEAD.replace_all(&rest, " ");
+    let rest = OTHER_HEADER_WORD.replace_all(&rest, " ");
     rest.chars().filter(|c| c.is_alphabetic()).count() == 0
 }
 
@@ -565,10 +573,7 @@ fn header_words_only(line: &LineView<'_>) -> bool {
 /// wrapped "Après-midi", "9h00 - 12h30" under "Matin"): each length or time range goes to the
 /// column it stands over, unless the column already has its hours from its own cell.
 fn column_lengths(lines: &[LineView<'_>], columns: &mut [(SessionPeriod, f32, Option<Decimal>)]) {
-    let reach = match columns {
-        [a, b, ..] => (b.1 - a.1).abs() / 2.0,
-        _ => SINGLE_COLUMN_WIDTH / 2.0,
-    };
+    let centres: Vec<f32> = columns.iter().map(|c| c.1).collect();
     let mut found: Vec<(usize, Decimal)> = Vec::new();
     for line in lines {
         let text = line.text();
@@ -585,12 +590,7 @@ fn column_lengths(lines: &[LineView<'_>], columns: &mut [(SessionPeriod, f32, Op
             let b = line.span_bbox(rest + start, rest + end);
             let center = (b.x0 + b.x1) / 2.0;
             rest += end;
-            let nearest = columns
-                .iter()
-                .enumerate()
-                .min_by(|a, b| (a.1.1 - center).abs().total_cmp(&(b.1.1 - center).abs()))
-                .filter(|(_, c)| (c.1 - center).abs() <= reach);
-            if let Some((i, _)) = nearest {
+            if let Some(i) = column_under(&centres, center) {
                 found.push((i, hours));
             }
         }
@@ -601,6 +601,22 @@ fn column_lengths(lines: &[LineView<'_>], columns: &mut [(SessionPeriod, f32, Op
             columns[i].2 = Some(hours);
         }
     }
+}
+
+/// The column (by its centre) a value centred at `center` stands over: the nearest one, if
+/// within half the spacing of the columns (a value far from every centre, a whole day's
+/// range, belongs to none).
+fn column_under(centres: &[f32], center: f32) -> Option<usize> {
+    let reach = match centres {
+        [a, b, ..] => (b - a).abs() / 2.0,
+        _ => SINGLE_COLUMN_WIDTH / 2.0,
+    };
+    centres
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1 - center).abs().total_cmp(&(b.1 - center).abs()))
+        .filter(|(_, c)| (*c - center).abs() <= reach)
+        .map(|(i, _)| i)
 }
 
 /// Longest half-day a header length may give a column: 4 h 30 (the rulebook's plausible
@@ -639,21 +655,10 @@ fn times_row(view: &DocView<'_>, index: usize, columns: &mut [Column]) -> usize 
     }
     // A range belongs to the column it stands over: one range for the whole day ("9h00-
     // 17h00") far from any column centre is no half-day's length.
-    let reach = match columns {
-        [a, b, ..] => (b.center - a.center).abs() / 2.0,
-        _ => SINGLE_COLUMN_WIDTH / 2.0,
-    };
+    let centres: Vec<f32> = columns.iter().map(|c| c.center).collect();
     for (hours, center, _, _) in ranges {
-        if let Some(column) = columns
-            .iter_mut()
-            .min_by(|a, b| {
-                (a.center - center)
-                    .abs()
-                    .total_cmp(&(b.center - center).abs())
-            })
-            .filter(|c| (c.center - center).abs() <= reach)
-        {
-            column.hours = Some(hours);
+        if let Some(i) = column_under(&centres, center) {
+            columns[i].hours = Some(hours);
         }
     }
     1
